@@ -1,0 +1,52 @@
+import { databaseUrl } from '../app.js';
+import { isConfigError } from '../config/errors.js';
+import type { Config } from '../config/schema.js';
+import type { DoctorCheck } from '../ops/doctor.js';
+import { openStore } from '../store/db.js';
+import { type CommandContext, EXIT, ExitError, readConfig } from './context.js';
+
+/** Checks that depend on a valid config; later gateways add theirs here. */
+async function checksFor(config: Config): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  try {
+    const store = await openStore(databaseUrl(config.database));
+    await store.close();
+    checks.push({ name: 'database', ok: true, detail: `${store.displayUrl} reachable and migrated` });
+  } catch (error) {
+    checks.push({
+      name: 'database',
+      ok: false,
+      detail: String(error instanceof Error ? error.message : error),
+      fix: 'check `database:` in the config; for PostgreSQL, that the server runs and the user may create tables',
+    });
+  }
+  return checks;
+}
+
+export async function doctor(context: CommandContext, options: { config?: string }): Promise<void> {
+  let checks: DoctorCheck[];
+  try {
+    const config = readConfig(context, options.config);
+    checks = [
+      { name: 'config', ok: true, detail: `${config.tenants.length} tenant(s)` },
+      ...(await checksFor(config)),
+    ];
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    checks = [
+      {
+        name: 'config',
+        ok: false,
+        detail: error.message,
+        fix: 'correct each listed path in the config file',
+      },
+    ];
+  }
+  for (const check of checks) {
+    context.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
+    if (!check.ok && check.fix) context.stdout.write(`      fix: ${check.fix}\n`);
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  context.stdout.write(failed === 0 ? 'all checks passed\n' : `${failed} check(s) failed\n`);
+  if (failed > 0) throw new ExitError(EXIT.failure);
+}

@@ -1,0 +1,65 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isConfigError } from '../config/errors.js';
+import { type CommandContext, EXIT, ExitError } from './context.js';
+import { doctor } from './doctor.js';
+import { migrate } from './migrate.js';
+import { serve } from './serve.js';
+
+const configOption = () =>
+  new Option('-c, --config <file>', 'config file (default: $ACUSMS_CONFIG, then ./acusms.yaml)');
+
+export function buildProgram(context: CommandContext): Command {
+  const program = new Command('acusms')
+    .description('Acumatica ERP <-> Twilio SMS: texts on ERP events, every SMS on the CRM timeline')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => context.stdout.write(s),
+      writeErr: (s) => context.stderr.write(s),
+    })
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run the HTTP server and the workers')
+    .addOption(configOption())
+    .addOption(
+      new Option('--role <role>', 'what this instance runs').choices(['all', 'web', 'worker']).default('all'),
+    )
+    .action((options) => serve(context, options));
+
+  program
+    .command('migrate')
+    .description('create or upgrade the database schema')
+    .addOption(configOption())
+    .action((options) => migrate(context, options));
+
+  program
+    .command('doctor')
+    .description('check the config, the database and the connections, and say how to fix what fails')
+    .addOption(configOption())
+    .action((options) => doctor(context, options));
+
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code; errors are printed, never thrown. */
+export async function runCli(argv: string[], context: CommandContext): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ExitError) return error.exitCode;
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage;
+    }
+    if (isConfigError(error)) {
+      context.stderr.write(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    context.stderr.write(`acusms: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
