@@ -1,13 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createErpGateway } from './acumatica/erp-gateway.js';
 import type { Config, DatabaseConfig } from './config/schema.js';
+import { type FlowContext, JOB } from './flows/context.js';
+import { flowHandlers } from './flows/handlers.js';
+import { createIngest } from './flows/ingest.js';
+import { pollTask } from './flows/poll.js';
+import type { ErpGateway, SmsGateway } from './flows/ports.js';
+import { registerAdminRoutes } from './http/admin-routes.js';
 import { buildServer } from './http/server.js';
+import { registerWebhookRoutes } from './http/webhook-routes.js';
 import { type Clock, systemClock } from './ops/clock.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createScheduler, type ScheduledTask } from './ops/scheduler.js';
 import { Queue } from './queue/queue.js';
-import { createWorker, type JobHandler, type Worker } from './queue/worker.js';
+import { createWorker, type Worker } from './queue/worker.js';
+import {
+  sqlActivityLedger,
+  sqlAuthStateStore,
+  sqlCursorStore,
+  sqlPhoneIndexStore,
+} from './store/acumatica-state.js';
 import { openStore, type Store } from './store/db.js';
+import { sqlRateLimitStore, sqlSemaphoreStore } from './store/limits.js';
+import { createSmsGateway } from './twilio/sms-gateway.js';
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -15,6 +33,17 @@ export interface AppOptions {
   role?: Role;
   logger?: Logger;
   clock?: Clock;
+  /** Replace the HTTP gateways (tests with in-memory fakes). */
+  gateways?: Gateways;
+}
+
+export interface Gateways {
+  sms(tenant: string): SmsGateway;
+  erp(tenant: string): ErpGateway;
+  /** Background upkeep the gateways need (the phone index refresh). */
+  tasks: ScheduledTask[];
+  /** Signs out of Acumatica (a session seat stays taken 10 minutes otherwise). */
+  close(): Promise<void>;
 }
 
 /** One running acusms instance: the store, the outbox and its worker, and the HTTP server. */
@@ -26,7 +55,8 @@ export interface App {
   readonly worker: Worker | undefined;
   readonly server: FastifyInstance;
   readonly metrics: Metrics;
-  /** Listens on `config.http` (web roles) and starts the worker (worker roles). */
+  readonly context: FlowContext;
+  /** Listens on `config.http` (web roles) and starts the worker and schedules (worker roles). */
   start(): Promise<{ url: string | undefined }>;
   /** Drains: stops taking requests and jobs, finishes what runs, closes the store. Idempotent. */
   stop(options?: { hard?: boolean }): Promise<void>;
@@ -41,6 +71,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level, config });
   const store = await openStore(databaseUrl(config.database));
+  const instanceId = `acusms-${randomUUID().slice(0, 8)}`;
   let worker: Worker | undefined;
   const queue = new Queue(store, {
     clock,
@@ -49,22 +80,37 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const metrics = createMetrics(() => queue.depth());
 
-  const handlers: Record<string, JobHandler> = {};
+  const gateways = options.gateways ?? httpGateways(config, store, clock, instanceId, logger);
+  const context: FlowContext = { config, store, queue, clock, logger, sms: gateways.sms, erp: gateways.erp };
+
   if (role !== 'web') {
     worker = createWorker({
       queue,
-      handlers,
+      handlers: flowHandlers(context),
       logger: logger.child({ component: 'worker' }),
+      workerId: instanceId,
       events: {
         onCompleted: (job, ms) => {
           metrics.jobOutcomes.inc({ kind: job.kind, outcome: 'completed' });
           metrics.jobDuration.observe({ kind: job.kind }, ms / 1000);
         },
-        onFailed: (job, _error, result) =>
-          metrics.jobOutcomes.inc({ kind: job.kind, outcome: result.outcome }),
+        onFailed: (job, error, result) => {
+          metrics.jobOutcomes.inc({ kind: job.kind, outcome: result.outcome });
+          if (result.outcome === 'dead' && job.kind === JOB.send) void markDead(context, job.payload, error);
+        },
       },
     });
   }
+  const tasks: ScheduledTask[] = [
+    ...gateways.tasks,
+    ...config.tenants.flatMap((tenant) =>
+      tenant.rules.flatMap((rule) => pollTask(context, tenant, rule) ?? []),
+    ),
+  ];
+  const scheduler =
+    role === 'web'
+      ? undefined
+      : createScheduler(tasks, store.adapter, logger.child({ component: 'scheduler' }), clock);
 
   const server = buildServer({
     logger,
@@ -78,6 +124,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return problems;
     },
   });
+  registerWebhookRoutes(server, context, createIngest(context));
+  registerAdminRoutes(server, context);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -88,8 +136,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     worker,
     server,
     metrics,
+    context,
     async start() {
       worker?.start();
+      scheduler?.start();
       if (role === 'worker') {
         await server.ready();
         return { url: undefined };
@@ -102,11 +152,85 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (hard) void worker?.stop({ hard: true });
       stopping ??= (async () => {
         await server.close();
+        await scheduler?.stop();
         await worker?.stop();
+        await gateways.close();
         await store.close();
         logger.info('acusms stopped');
       })();
       return stopping;
+    },
+  };
+}
+
+/** A send that was dead-lettered shows as `dead` in the ledger, with Twilio's code if any. */
+async function markDead(context: FlowContext, payload: unknown, error: Error): Promise<void> {
+  const messageId = (payload as { messageId?: unknown } | null)?.messageId;
+  if (typeof messageId !== 'string') return;
+  const code = (error as { twilioCode?: unknown }).twilioCode;
+  await context.store.db
+    .updateTable('messages')
+    .set({
+      status: 'dead',
+      updated_at: context.clock.now(),
+      ...(typeof code === 'number' ? { error_code: code } : {}),
+    })
+    .where('id', '=', messageId)
+    .where('twilio_sid', 'is', null)
+    .execute()
+    .catch((e: unknown) => context.logger.error({ err: e, messageId }, 'could not mark message dead'));
+}
+
+function httpGateways(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  instanceId: string,
+  logger: Logger,
+): Gateways {
+  const rateLimits = sqlRateLimitStore(store);
+  const semaphores = sqlSemaphoreStore(store);
+  const sms = new Map<string, SmsGateway>();
+  const erp = new Map<string, ReturnType<typeof createErpGateway>>();
+  const tasks: ScheduledTask[] = [];
+  for (const tenant of config.tenants) {
+    sms.set(
+      tenant.id,
+      createSmsGateway({ twilio: tenant.twilio, rateLimits, semaphores, clock, instanceId }),
+    );
+    const gateway = createErpGateway({
+      tenant,
+      clock,
+      authStore: sqlAuthStateStore(store, clock),
+      rateStore: rateLimits,
+      semaphoreStore: semaphores,
+      phoneIndexStore: sqlPhoneIndexStore(store),
+      cursors: sqlCursorStore(store, clock),
+      ledger: sqlActivityLedger(store, clock),
+      onAuthFailure: (failure) =>
+        logger.error({ tenant: tenant.id, failure }, 'Acumatica authentication failure'),
+    });
+    erp.set(tenant.id, gateway);
+    tasks.push({
+      name: `${tenant.id}:phone-index`,
+      everyMs: tenant.acumatica.phoneIndex.refreshEveryMs,
+      async run() {
+        const report = await gateway.gateway.phoneIndex.sync();
+        logger.info({ tenant: tenant.id, report }, 'phone index refreshed');
+      },
+    });
+  }
+  const pick = <T>(map: Map<string, T>, tenant: string): T => {
+    const found = map.get(tenant);
+    if (!found) throw new Error(`no gateway for tenant ${tenant}`);
+    return found;
+  };
+  return {
+    sms: (tenant) => pick(sms, tenant),
+    erp: (tenant) => pick(erp, tenant),
+    tasks,
+    close: async () => {
+      await Promise.allSettled([...erp.values()].map((g) => g.gateway.close()));
     },
   };
 }

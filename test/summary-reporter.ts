@@ -18,6 +18,8 @@ export default class SummaryReporter implements Reporter {
     if (!process.env.ACUSMS_TEST_PG) {
       process.stdout.write('PostgreSQL suites skipped: set ACUSMS_TEST_PG=postgres://… to run them\n');
     }
-    process.stdout.write(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(
+      `\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }

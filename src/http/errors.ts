@@ -21,6 +21,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   unknown_tenant: 404,
   invalid_phone: 400,
   body_too_long: 400,
+  body_empty: 400,
+  already_replayed: 409,
   database_unavailable: 503,
 };
 

@@ -154,6 +154,17 @@ export class Queue {
     job.leaseUntil = leaseUntil;
   }
 
+  /** Puts a job back until `runAt` without spending an attempt (e.g. quiet hours). */
+  async defer(job: Job, workerId: string, runAt: number): Promise<void> {
+    const result = await this.#store.db
+      .updateTable('jobs')
+      .set((eb) => ({ run_at: runAt, locked_by: null, lease_until: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', '=', job.id)
+      .where('locked_by', '=', workerId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new LeaseLostError(job.id);
+  }
+
   /** Removes a finished job. Optional `trx` lets the handler commit its own writes with it. */
   async complete(job: Job, workerId: string, trx?: Executor): Promise<void> {
     const result = await (trx ?? this.#store.db)
@@ -262,6 +273,27 @@ export class Queue {
         ...(letter.dedupe_key ? { dedupeKey: letter.dedupe_key } : {}),
       });
     });
+  }
+
+  /** Records work that cannot be done as a dead letter directly (no job ran), e.g. a bad event. */
+  async deadLetter(
+    trx: Executor,
+    letter: { kind: string; tenant: string | null; payload: unknown; error: string },
+  ): Promise<string> {
+    const now = this.#clock.now();
+    const job: Job = {
+      id: '',
+      kind: letter.kind,
+      tenant: letter.tenant,
+      payload: letter.payload,
+      attempt: 0,
+      maxAttempts: 0,
+      runAt: now,
+      leaseUntil: 0,
+      createdAt: now,
+      dedupeKey: null,
+    };
+    return this.#insertDeadLetter(trx, job, letter.error, now);
   }
 
   async #insertDeadLetter(trx: Executor, job: Job, reason: string, now: number): Promise<string> {

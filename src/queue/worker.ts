@@ -10,8 +10,18 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
+/** What a handler may ask for instead of completion: run again at `deferUntil`, not counted as an attempt. */
+export interface Deferral {
+  deferUntil: number;
+}
+
+function isDeferral(value: unknown): value is Deferral {
+  return typeof value === 'object' && value !== null && typeof (value as Deferral).deferUntil === 'number';
+}
+
 export interface JobHandler {
-  run(job: Job, context: JobContext): Promise<void>;
+  /** Resolves when done (the job is completed) or with a `Deferral`; throws to fail the attempt. */
+  run(job: Job, context: JobContext): Promise<unknown>;
   /** Jobs of this kind running at once in this process. Default 1. */
   concurrency?: number;
 }
@@ -85,7 +95,15 @@ export function createWorker(options: WorkerOptions): Worker {
       Math.max(1_000, queue.leaseMs / 3),
     );
     try {
-      await handler.run(job, { workerId: id, signal });
+      const result = await handler.run(job, { workerId: id, signal });
+      if (isDeferral(result)) {
+        await queue.defer(job, id, result.deferUntil);
+        logger.info(
+          { jobId: job.id, kind: job.kind, until: new Date(result.deferUntil).toISOString() },
+          'job deferred',
+        );
+        return;
+      }
       await queue.complete(job, id);
       options.events?.onCompleted?.(job, Date.now() - started);
     } catch (thrown) {

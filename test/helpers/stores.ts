@@ -17,6 +17,8 @@ export interface TestDialect {
 
 export interface TestStore {
   store: Store;
+  /** A database URL that reaches the same isolated database or schema (for `createApp`). */
+  url: string;
   /** Opens a second connection pool on the same database (another "instance"). */
   reopen(options?: OpenStoreOptions): Promise<Store>;
   cleanup(): Promise<void>;
@@ -32,6 +34,7 @@ const sqlite: TestDialect = {
     const extra: Store[] = [];
     return {
       store,
+      url,
       reopen: async (o) => {
         const s = await openStore(url, o);
         extra.push(s);
@@ -53,8 +56,10 @@ const postgres: TestDialect = {
     const schema = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const store = await openStore(url, { ...options, schema });
     const extra: Store[] = [];
+    const separator = url.includes('?') ? '&' : '?';
     return {
       store,
+      url: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
       reopen: async (o) => {
         const s = await openStore(url, { ...o, schema });
         extra.push(s);

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Job } from '../queue/queue.js';
+import type { GroupCommitter } from '../store/group-commit.js';
+import { findContactByPhone } from './contacts.js';
+import { type FlowContext, findTenant, JOB } from './context.js';
+import { clearOptOut, keywordOf, recordOptOut } from './opt-outs.js';
+
+/** The inbound webhook's parameters we use; Twilio sends more and may add others. */
+export const inboundParamsSchema = z.looseObject({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'expected a MessageSid'),
+  AccountSid: z.string().min(1),
+  From: z.string().min(1),
+  To: z.string().min(1),
+  Body: z.string().max(1600).default(''),
+  OptOutType: z.string().optional(),
+});
+export type InboundParams = z.infer<typeof inboundParamsSchema>;
+
+export interface InboundIngest {
+  tenant: string;
+  params: InboundParams;
+}
+
+/**
+ * The request-path write for an inbound SMS: ledger row + job in the group commit, nothing
+ * else (no Acumatica call before the 200). Twilio's retries and duplicates hit the unique
+ * MessageSid and change nothing. Returns false for a duplicate.
+ */
+export function inboundIngestWriter(
+  context: FlowContext,
+): ConstructorParameters<typeof GroupCommitter<InboundIngest, boolean>>[1] {
+  return async (trx, { tenant, params }) => {
+    const now = context.clock.now();
+    const id = randomUUID();
+    const inserted = await trx
+      .insertInto('messages')
+      .values({
+        id,
+        tenant,
+        direction: 'inbound',
+        to_phone: params.To,
+        from_phone: params.From,
+        body: params.Body,
+        status: 'received',
+        error_code: null,
+        twilio_sid: params.MessageSid,
+        acumatica_id: null,
+        idempotency_key: null,
+        rule_id: null,
+        related_note_id: null,
+        related_type: null,
+        contact_id: null,
+        segments: null,
+        send_after: null,
+        attempt_started_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('twilio_sid').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+    await context.queue.enqueue(trx, {
+      kind: JOB.inbound,
+      tenant,
+      payload: { messageId: id, optOutType: params.OptOutType ?? null },
+      dedupeKey: `inbound:${params.MessageSid}`,
+    });
+    return true;
+  };
+}
+
+const inboundJobSchema = z.object({ messageId: z.string(), optOutType: z.string().nullable() });
+
+/**
+ * Keywords first (opt-out ledger, then the contact's flag in Acumatica), then the incoming
+ * Activity on the contact that owns the number. An unknown number is kept in the ledger and
+ * listed by the admin API; it gets no Activity until the phone index knows it.
+ */
+export async function runInboundJob(context: FlowContext, job: Job, signal: AbortSignal): Promise<void> {
+  const { messageId, optOutType } = inboundJobSchema.parse(job.payload);
+  const { db } = context.store;
+  const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
+  if (!message?.from_phone) return;
+  const tenant = findTenant(context.config, message.tenant);
+  if (!tenant) return;
+  const phone = message.from_phone;
+  const contact = await findContactByPhone(context.store, tenant.id, phone);
+  const keyword = keywordOf(message.body, optOutType);
+  if (keyword === 'stop') {
+    await recordOptOut(db, tenant.id, phone, `inbound:${message.twilio_sid}`, context.clock.now());
+  } else if (keyword === 'start') {
+    await clearOptOut(db, tenant.id, phone);
+  }
+  if (contact && (keyword === 'stop' || keyword === 'start')) {
+    if (signal.aborted) throw signal.reason;
+    await context.erp(tenant.id).setOptOut(contact, keyword === 'stop');
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('messages')
+      .set({ contact_id: contact?.contactId ?? null, updated_at: context.clock.now() })
+      .where('id', '=', messageId)
+      .execute();
+    await context.queue.enqueue(trx, {
+      kind: JOB.activity,
+      tenant: tenant.id,
+      payload: { messageId },
+      dedupeKey: `activity:${messageId}`,
+    });
+  });
+}

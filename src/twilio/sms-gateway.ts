@@ -1,0 +1,68 @@
+import type { TwilioConfig } from '../config/schema.js';
+import type { SmsGateway } from '../flows/ports.js';
+import type { Clock } from '../ops/clock.js';
+import type { RateLimitStore, SemaphoreStore } from '../ops/rate-limit.js';
+import { createTwilioClient, type TwilioClient } from './client.js';
+import { createTwilioPacer } from './pacing.js';
+import { countSegments } from './segments.js';
+import { sendMessage } from './send.js';
+
+export interface SmsGatewayOptions {
+  twilio: TwilioConfig;
+  rateLimits: RateLimitStore;
+  semaphores: SemaphoreStore;
+  clock: Clock;
+  /** Distinct per process, so concurrency slots of a dead instance expire on their own. */
+  instanceId: string;
+}
+
+/** The flows' `SmsGateway` over the Twilio REST client, the shared pacer and the ambiguity lookup. */
+export function createSmsGateway(options: SmsGatewayOptions): SmsGateway & { client: TwilioClient } {
+  const { twilio, clock } = options;
+  const client = createTwilioClient({
+    accountSid: twilio.accountSid,
+    auth: twilio.apiKey
+      ? { type: 'apiKey', apiKeySid: twilio.apiKey.sid, apiKeySecret: twilio.apiKey.secret }
+      : { type: 'authToken', authToken: twilio.authToken },
+    baseUrl: twilio.baseUrl,
+    timeoutMs: twilio.requestTimeoutMs,
+    clock,
+  });
+  const pacer = createTwilioPacer({
+    rateLimits: options.rateLimits,
+    semaphores: options.semaphores,
+    clock,
+    maxConcurrent: twilio.maxConcurrent,
+    accountKey: twilio.accountSid,
+    instanceId: options.instanceId,
+  });
+  const sender =
+    twilio.sender.type === 'from'
+      ? { from: twilio.sender.from }
+      : { messagingServiceSid: twilio.sender.messagingServiceSid };
+  return {
+    client,
+    async send(request) {
+      const { message } = await sendMessage(
+        client,
+        { to: request.to, body: request.body, statusCallback: request.statusCallbackUrl, ...sender },
+        {
+          clock,
+          pacing: { pacer, mps: twilio.mps },
+          isClaimed: request.isClaimed,
+          ...(request.signal ? { signal: request.signal } : {}),
+          ...(request.unresolvedSinceMs !== null
+            ? { priorAttempts: [{ startedAtMs: request.unresolvedSinceMs, endedAtMs: clock.now() }] }
+            : {}),
+        },
+      );
+      if (!message.sid) throw new Error('Twilio answered without a MessageSid');
+      return {
+        sid: message.sid,
+        status: message.status ?? 'queued',
+        from: message.from ?? null,
+        segments: Number(message.num_segments) || countSegments(request.body).segments,
+      };
+    },
+  };
+}
