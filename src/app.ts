@@ -11,6 +11,7 @@ import type { ErpGateway, SmsGateway } from './flows/ports.js';
 import { registerAdminRoutes } from './http/admin-routes.js';
 import { buildServer } from './http/server.js';
 import { registerWebhookRoutes } from './http/webhook-routes.js';
+import type { Alerter } from './ops/alert.js';
 import { type Clock, systemClock } from './ops/clock.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -81,7 +82,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics(() => queue.depth());
 
   const gateways = options.gateways ?? httpGateways(config, store, clock, instanceId, logger);
-  const context: FlowContext = { config, store, queue, clock, logger, sms: gateways.sms, erp: gateways.erp };
+  // Until the alert sinks land, alerts go to the log as structured `alert` lines.
+  const alerts: Alerter = {
+    send: async (alert) => {
+      logger.warn({ alert: { ...alert, at: new Date(clock.now()).toISOString() } }, alert.message);
+    },
+  };
+  const context: FlowContext = { config, store, queue, clock, logger, alerts, sms: gateways.sms, erp: gateways.erp };
 
   if (role !== 'web') {
     worker = createWorker({

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config, TenantConfig } from '../config/schema.js';
+import type { Alerter } from '../ops/alert.js';
 import type { Clock } from '../ops/clock.js';
 import type { Queue } from '../queue/queue.js';
 import type { Store } from '../store/db.js';
@@ -12,6 +13,7 @@ export interface FlowContext {
   queue: Queue;
   clock: Clock;
   logger: Logger;
+  alerts: Alerter;
   sms(tenant: string): SmsGateway;
   erp(tenant: string): ErpGateway;
 }

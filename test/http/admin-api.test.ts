@@ -58,6 +58,7 @@ for (const dialect of dialects) {
         queue,
         clock,
         logger: silentLogger,
+        alerts: { send: async () => undefined },
         sms: unreachable('sms'),
         erp: unreachable('erp'),
       };
