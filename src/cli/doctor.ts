@@ -1,11 +1,15 @@
+import { checkAcumatica } from '../acumatica/doctor.js';
+import { clientOptionsFor } from '../acumatica/erp-gateway.js';
 import { databaseUrl } from '../app.js';
 import { isConfigError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 import type { DoctorCheck } from '../ops/doctor.js';
 import { openStore } from '../store/db.js';
+import { twilioClientFor } from '../twilio/client-for-config.js';
+import { checkTwilio } from '../twilio/doctor.js';
 import { type CommandContext, EXIT, ExitError, readConfig } from './context.js';
 
-/** Checks that depend on a valid config; later gateways add theirs here. */
+/** Checks that need a valid config: the database, then each tenant's Twilio and Acumatica. */
 async function checksFor(config: Config): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   try {
@@ -20,6 +24,22 @@ async function checksFor(config: Config): Promise<DoctorCheck[]> {
       fix: 'check `database:` in the config; for PostgreSQL, that the server runs and the user may create tables',
     });
   }
+  for (const tenant of config.tenants) {
+    const sender = tenant.twilio.sender;
+    checks.push(
+      ...(await checkTwilio({
+        client: twilioClientFor(tenant.twilio),
+        tenant: tenant.id,
+        ...(sender.type === 'from'
+          ? { from: sender.from }
+          : { messagingServiceSid: sender.messagingServiceSid }),
+      })),
+      ...(await checkAcumatica({
+        ...clientOptionsFor(tenant.id, tenant.acumatica),
+        activityType: tenant.acumatica.activityType,
+      })),
+    );
+  }
   return checks;
 }
 
@@ -33,14 +53,8 @@ export async function doctor(context: CommandContext, options: { config?: string
     ];
   } catch (error) {
     if (!isConfigError(error)) throw error;
-    checks = [
-      {
-        name: 'config',
-        ok: false,
-        detail: error.message,
-        fix: 'correct each listed path in the config file',
-      },
-    ];
+    context.stdout.write(`FAIL  config: ${error.message}\n      fix: correct each listed path in the config file\n`);
+    throw new ExitError(EXIT.usage);
   }
   for (const check of checks) {
     context.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);

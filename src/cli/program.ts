@@ -1,9 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isConfigError } from '../config/errors.js';
 import { type CommandContext, EXIT, ExitError } from './context.js';
+import { demo } from './demo.js';
 import { doctor } from './doctor.js';
 import { migrate } from './migrate.js';
+import { send } from './send.js';
 import { serve } from './serve.js';
+import { sim } from './sim.js';
 
 const configOption = () =>
   new Option('-c, --config <file>', 'config file (default: $ACUSMS_CONFIG, then ./acusms.yaml)');
@@ -38,6 +41,34 @@ export function buildProgram(context: CommandContext): Command {
     .description('check the config, the database and the connections, and say how to fix what fails')
     .addOption(configOption())
     .action((options) => doctor(context, options));
+
+  program
+    .command('send')
+    .description('text one number now (same ledger and idempotency as POST /api/messages)')
+    .addOption(configOption())
+    .requiredOption('--tenant <id>', 'tenant id from the config')
+    .requiredOption('--to <number>', 'recipient; any common format, read with the tenant defaultCountry')
+    .requiredOption('--body <text>', 'message text, at most 1,600 characters')
+    .option('--idempotency-key <key>', 'the same key never sends twice')
+    .option('--wait <seconds>', "how long to wait for Twilio's answer", '60')
+    .action((options) => send(context, options));
+
+  program
+    .command('demo')
+    .description('run acusms with both simulators and sample traffic (no accounts needed)')
+    .option('--port <port>', 'HTTP port for acusms', process.env.ACUSMS_DEMO_PORT ?? '8080')
+    .option('--every <ms>', 'milliseconds between traffic events', '2000')
+    .addOption(configOption().hideHelp())
+    .action((options) => demo(context, options));
+
+  program
+    .command('sim')
+    .description('run a simulator of Twilio or Acumatica on its own')
+    .argument('<service>', 'twilio or acumatica')
+    .addOption(configOption().hideHelp())
+    .option('--port <port>', 'port to listen on (0 picks a free one)')
+    .option('--seed <file>', 'acumatica: a JSON export of records to load instead of the demo data')
+    .action((service: string, options) => sim(context, service, options));
 
   return program;
 }

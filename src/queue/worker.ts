@@ -52,11 +52,12 @@ export interface Worker {
   /** Wakes the loop of `kind` now (a job was just enqueued in this process). */
   nudge(kind: string): void;
   /**
-   * Stops claiming and waits for running jobs to finish (drain). `hard` aborts them instead;
-   * their leases expire and another worker re-runs them. Idempotent: every call awaits the
-   * same stop.
+   * Stops claiming and waits for running jobs to finish (drain), at most `graceMs` (default
+   * 15 000). `hard`, or the grace running out, abandons them instead: their signal aborts,
+   * their leases expire and a worker re-runs them, which every handler is written to survive.
+   * Idempotent: every call awaits the same stop.
    */
-  stop(options?: { hard?: boolean }): Promise<void>;
+  stop(options?: { hard?: boolean; graceMs?: number }): Promise<void>;
 }
 
 export function createWorker(options: WorkerOptions): Worker {
@@ -152,7 +153,13 @@ export function createWorker(options: WorkerOptions): Worker {
       // Full batch: there may be more due right now. Otherwise wait for a slot, a nudge or the poll.
       if (claimed.length === 0 || active.size >= concurrency) await idle(kind);
     }
-    await Promise.all(active);
+    // A job stuck in an upstream queue (Acumatica can hold a request for minutes) must not
+    // hold the shutdown: once abandoned, stop returns and the lease takes care of the rest.
+    const abandoned = new Promise<void>((resolve) => {
+      if (hardStop.signal.aborted) resolve();
+      hardStop.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.race([Promise.all(active), abandoned]);
   }
 
   async function reapLoop(): Promise<void> {
@@ -182,11 +189,13 @@ export function createWorker(options: WorkerOptions): Worker {
     nudge(kind) {
       wakers.get(kind)?.();
     },
-    stop({ hard = false } = {}) {
+    stop({ hard = false, graceMs = 15_000 } = {}) {
       if (hard) hardStop.abort(new Error('worker stopped'));
       stopped ??= (async () => {
         stopping.abort();
+        const grace = setTimeout(() => hardStop.abort(new Error('shutdown grace period over')), graceMs);
         await Promise.all(loops);
+        clearTimeout(grace);
         logger.info({ workerId: id }, 'worker stopped');
       })();
       return stopped;

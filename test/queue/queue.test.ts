@@ -170,6 +170,23 @@ for (const dialect of dialects) {
       expect(await realQueue.depth()).toEqual({});
     });
 
+    it('stop gives up on a job stuck past the grace period; its lease brings it back', async () => {
+      const realQueue = new Queue(t.store, { clock: systemClock, leaseMs: 60_000 });
+      const worker = createWorker({
+        queue: realQueue,
+        logger: silentLogger,
+        pollIntervalMs: 5,
+        handlers: { stuck: { run: () => new Promise(() => undefined) } },
+      });
+      worker.start();
+      await realQueue.enqueue(t.store.db, { kind: 'stuck', payload: null });
+      await waitFor(async () => (await t.store.db.selectFrom('jobs').select('locked_by').executeTakeFirst())?.locked_by);
+      await worker.stop({ graceMs: 20 });
+      const [job] = await t.store.db.selectFrom('jobs').selectAll().execute();
+      expect(job?.locked_by).toBe(worker.id);
+      expect(Number(job?.lease_until)).toBeGreaterThan(Date.now());
+    });
+
     it('1,000 jobs across 4 concurrent claimers each run exactly once', async () => {
       const runs = new Map<number, number>();
       const stores = [t.store, await t.reopen(), await t.reopen(), await t.reopen()];
