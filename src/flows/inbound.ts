@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Job } from '../queue/queue.js';
-import type { GroupCommitter } from '../store/group-commit.js';
+import type { BatchWriter } from '../store/group-commit.js';
 import { findContactByPhone } from './contacts.js';
 import { type FlowContext, findTenant, JOB } from './context.js';
 import { clearOptOut, keywordOf, recordOptOut } from './opt-outs.js';
@@ -27,9 +27,7 @@ export interface InboundIngest {
  * else (no Acumatica call before the 200). Twilio's retries and duplicates hit the unique
  * MessageSid and change nothing. Returns false for a duplicate.
  */
-export function inboundIngestWriter(
-  context: FlowContext,
-): ConstructorParameters<typeof GroupCommitter<InboundIngest, boolean>>[1] {
+export function inboundIngestWriter(context: FlowContext): BatchWriter<InboundIngest, boolean> {
   return async (trx, { tenant, params }) => {
     const now = context.clock.now();
     const id = randomUUID();

@@ -1,6 +1,4 @@
-import type { Transaction } from 'kysely';
 import { GroupCommitter } from '../store/group-commit.js';
-import type { Database } from '../store/schema.js';
 import type { FlowContext } from './context.js';
 import { type InboundIngest, inboundIngestWriter } from './inbound.js';
 import { type PushIngest, pushIngestWriter } from './push.js';
@@ -20,7 +18,7 @@ export function createIngest(context: FlowContext): GroupCommitter<IngestItem, b
   const inbound = inboundIngestWriter(context);
   const status = statusIngestWriter(context);
   const push = pushIngestWriter(context);
-  return new GroupCommitter(context.store, (trx: Transaction<Database>, item: IngestItem) => {
+  return new GroupCommitter(context.store, (trx, item: IngestItem) => {
     switch (item.type) {
       case 'inbound':
         return inbound(trx, item);

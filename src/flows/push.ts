@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Job } from '../queue/queue.js';
-import type { GroupCommitter } from '../store/group-commit.js';
+import type { BatchWriter } from '../store/group-commit.js';
 import { type FlowContext, findTenant, JOB } from './context.js';
 import { acceptSend } from './outbound.js';
 import { type PushNotification, planSends, pushNotificationSchema, rulesForQuery } from './rules.js';
@@ -15,9 +15,7 @@ export interface PushIngest {
  * commit. Acumatica resends up to 5 times; (CompanyId, Query, Id) makes repeats no-ops.
  * Returns false for a duplicate.
  */
-export function pushIngestWriter(
-  context: FlowContext,
-): ConstructorParameters<typeof GroupCommitter<PushIngest, boolean>>[1] {
+export function pushIngestWriter(context: FlowContext): BatchWriter<PushIngest, boolean> {
   return async (trx, { tenant, notification }) => {
     const inserted = await trx
       .insertInto('push_events')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AcusmsError } from '../errors.js';
 import type { Job } from '../queue/queue.js';
-import type { GroupCommitter } from '../store/group-commit.js';
+import type { BatchWriter } from '../store/group-commit.js';
 import { type FlowContext, JOB } from './context.js';
 import { recordOptOut } from './opt-outs.js';
 import { advancesStatus } from './statuses.js';
@@ -19,9 +19,7 @@ export interface StatusIngest {
 }
 
 /** Request-path write: one job per (SID, status) while pending; applied by the worker. */
-export function statusIngestWriter(
-  context: FlowContext,
-): ConstructorParameters<typeof GroupCommitter<StatusIngest, boolean>>[1] {
+export function statusIngestWriter(context: FlowContext): BatchWriter<StatusIngest, boolean> {
   return async (trx, { tenant, params }) => {
     const errorCode = params.ErrorCode ? Number(params.ErrorCode) : null;
     const id = await context.queue.enqueue(trx, {

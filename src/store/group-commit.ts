@@ -7,6 +7,9 @@ export interface GroupCommitOptions {
   maxBatch?: number;
 }
 
+/** Writes one item inside the shared transaction; its result is that caller's answer. */
+export type BatchWriter<T, R> = (trx: Transaction<Database>, item: T) => Promise<R>;
+
 interface Pending<T, R> {
   item: T;
   resolve: (result: R) => void;
@@ -23,7 +26,7 @@ interface Pending<T, R> {
  */
 export class GroupCommitter<T, R> {
   readonly #store: Store;
-  readonly #write: (trx: Transaction<Database>, item: T) => Promise<R>;
+  readonly #write: BatchWriter<T, R>;
   readonly #maxBatch: number;
   #queue: Pending<T, R>[] = [];
   #flushing = false;
@@ -31,11 +34,7 @@ export class GroupCommitter<T, R> {
   /** Committed transactions and items, for metrics and the group-commit test. */
   readonly stats = { transactions: 0, items: 0 };
 
-  constructor(
-    store: Store,
-    write: (trx: Transaction<Database>, item: T) => Promise<R>,
-    options: GroupCommitOptions = {},
-  ) {
+  constructor(store: Store, write: BatchWriter<T, R>, options: GroupCommitOptions = {}) {
     this.#store = store;
     this.#write = write;
     this.#maxBatch = options.maxBatch ?? 500;
