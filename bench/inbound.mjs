@@ -85,7 +85,9 @@ for (const [name, file, port] of peers) {
 rmSync(dir, { recursive: true, force: true });
 const [bare, express, acusms] = results;
 for (const r of results) {
-  console.log(`${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${String(r.p99).padStart(3)} ms  errors ${r.errors}`);
+  console.log(
+    `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${String(r.p99).padStart(3)} ms  errors ${r.errors}`,
+  );
 }
 console.log(`acusms / bare Fastify   = ${(acusms.rps / bare.rps).toFixed(2)}  (target >= 0.75)`);
 console.log(`acusms / Express quick-start = ${(acusms.rps / express.rps).toFixed(2)}  (target >= 3)`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { AuthFailure } from './acumatica/auth.js';
 import { createErpGateway } from './acumatica/erp-gateway.js';
 import type { Config, DatabaseConfig } from './config/schema.js';
 import { type FlowContext, JOB } from './flows/context.js';
@@ -8,10 +9,13 @@ import { flowHandlers } from './flows/handlers.js';
 import { createIngest } from './flows/ingest.js';
 import { pollTask } from './flows/poll.js';
 import type { ErpGateway, SmsGateway } from './flows/ports.js';
+import { reconcileTask } from './flows/reconcile.js';
+import { syncTask } from './flows/sync.js';
 import { registerAdminRoutes } from './http/admin-routes.js';
 import { buildServer } from './http/server.js';
 import { registerWebhookRoutes } from './http/webhook-routes.js';
-import type { Alerter } from './ops/alert.js';
+import type { SmsAlertTransport } from './ops/alert-sinks-sms.js';
+import { type Alerting, countWaitingDeadLetters, createAlerting } from './ops/alerts-setup.js';
 import { type Clock, systemClock } from './ops/clock.js';
 import { createLogger } from './ops/logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -26,6 +30,7 @@ import {
 } from './store/acumatica-state.js';
 import { openStore, type Store } from './store/db.js';
 import { sqlRateLimitStore, sqlSemaphoreStore } from './store/limits.js';
+import { pushLogPurgeTask, sqlPushLog } from './store/push-log.js';
 import { createSmsGateway } from './twilio/sms-gateway.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -36,6 +41,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Replace the HTTP gateways (tests with in-memory fakes). */
   gateways?: Gateways;
+  /** Replace how on-call alert texts leave (default: the tenant's Twilio account). */
+  alertSms?: SmsAlertTransport;
 }
 
 export interface Gateways {
@@ -56,6 +63,7 @@ export interface App {
   readonly worker: Worker | undefined;
   readonly server: FastifyInstance;
   readonly metrics: Metrics;
+  readonly alerting: Alerting;
   readonly context: FlowContext;
   /** Listens on `config.http` (web roles) and starts the worker and schedules (worker roles). */
   start(): Promise<{ url: string | undefined }>;
@@ -79,16 +87,38 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(config.queue.leaseSeconds ? { leaseMs: config.queue.leaseSeconds * 1000 } : {}),
     onEnqueue: (kind) => worker?.nudge(kind),
   });
-  const metrics = createMetrics(() => queue.depth());
+  const metrics = createMetrics({
+    queueDepth: () => queue.depth(),
+    deadLetters: () => countWaitingDeadLetters(store),
+    errorRatios: () => alerting.tracker.snapshot(),
+  });
+  const alerting = createAlerting({
+    config,
+    store,
+    logger,
+    clock,
+    metrics,
+    instanceId,
+    ...(options.alertSms ? { sms: options.alertSms } : {}),
+  });
 
-  const gateways = options.gateways ?? httpGateways(config, store, clock, instanceId, logger);
-  // Until the alert sinks land, alerts go to the log as structured `alert` lines.
-  const alerts: Alerter = {
-    send: async (alert) => {
-      logger.warn({ alert: { ...alert, at: new Date(clock.now()).toISOString() } }, alert.message);
-    },
+  const gateways =
+    options.gateways ??
+    httpGateways(config, store, clock, instanceId, logger, (failure) =>
+      alerting.onAcumaticaAuthFailure(failure),
+    );
+  // Every upstream call feeds the error-rate tracker (error_rate_spike, auth_failure).
+  const tracked = alerting.track(gateways);
+  const context: FlowContext = {
+    config,
+    store,
+    queue,
+    clock,
+    logger,
+    alerts: alerting.alerter,
+    sms: tracked.sms,
+    erp: tracked.erp,
   };
-  const context: FlowContext = { config, store, queue, clock, logger, alerts, sms: gateways.sms, erp: gateways.erp };
 
   if (role !== 'web') {
     worker = createWorker({
@@ -104,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         onFailed: (job, error, result) => {
           metrics.jobOutcomes.inc({ kind: job.kind, outcome: result.outcome });
           if (result.outcome === 'dead' && job.kind === JOB.send) void markDead(context, job.payload, error);
+          alerting.onJobFailed(job, error, result);
         },
       },
     });
@@ -113,6 +144,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...config.tenants.flatMap((tenant) =>
       tenant.rules.flatMap((rule) => pollTask(context, tenant, rule) ?? []),
     ),
+    ...config.tenants.flatMap((tenant) => syncTask(context, tenant) ?? []),
+    ...config.tenants.map((tenant) => reconcileTask(context, tenant)),
+    pushLogPurgeTask(store, clock, config.pushLog.retentionDays, (rows) => {
+      if (rows > 0) logger.info({ rows }, 'push log purged');
+    }),
   ];
   const scheduler =
     role === 'web'
@@ -143,6 +179,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     worker,
     server,
     metrics,
+    alerting,
     context,
     async start() {
       worker?.start();
@@ -161,6 +198,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await server.close();
         await scheduler?.stop();
         await worker?.stop();
+        // Held dead-letter summaries go out, and alerts finish writing, while the store is open.
+        await alerting.stop();
         await gateways.close();
         await store.close();
         logger.info('acusms stopped');
@@ -194,11 +233,13 @@ function httpGateways(
   clock: Clock,
   instanceId: string,
   logger: Logger,
+  onAuthFailure: (failure: AuthFailure) => void,
 ): Gateways {
   const rateLimits = sqlRateLimitStore(store);
   const semaphores = sqlSemaphoreStore(store);
   const sms = new Map<string, SmsGateway>();
   const erp = new Map<string, ReturnType<typeof createErpGateway>>();
+  const pushLog = sqlPushLog(store, { onError: (err) => logger.error({ err }, 'push log row lost') });
   const tasks: ScheduledTask[] = [];
   for (const tenant of config.tenants) {
     sms.set(
@@ -214,8 +255,8 @@ function httpGateways(
       phoneIndexStore: sqlPhoneIndexStore(store),
       cursors: sqlCursorStore(store, clock),
       ledger: sqlActivityLedger(store, clock),
-      onAuthFailure: (failure) =>
-        logger.error({ tenant: tenant.id, failure }, 'Acumatica authentication failure'),
+      pushLog,
+      onAuthFailure,
     });
     erp.set(tenant.id, gateway);
     tasks.push({

@@ -21,7 +21,12 @@ const config = parseConfigValue(
           tenant: 'Company',
           auth: { type: 'session', username: 'u', password: 'p' },
         },
-        twilio: { accountSid: `AC${'0'.repeat(32)}`, authToken: AUTH_TOKEN, baseUrl: 'http://127.0.0.1:9', from: '+13125550100' },
+        twilio: {
+          accountSid: `AC${'0'.repeat(32)}`,
+          authToken: AUTH_TOKEN,
+          baseUrl: 'http://127.0.0.1:9',
+          from: '+13125550100',
+        },
       },
     ],
   },

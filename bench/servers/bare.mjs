@@ -8,7 +8,12 @@ app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string
   done(null, Object.fromEntries(new URLSearchParams(body))),
 );
 app.post('/webhooks/twilio/:tenant/inbound', async (request, reply) => {
-  const ok = twilio.validateRequest(AUTH_TOKEN, request.headers['x-twilio-signature'] ?? '', `${PUBLIC_URL}${request.url}`, request.body);
+  const ok = twilio.validateRequest(
+    AUTH_TOKEN,
+    request.headers['x-twilio-signature'] ?? '',
+    `${PUBLIC_URL}${request.url}`,
+    request.body,
+  );
   if (!ok) return reply.status(403).send();
   return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response/>');
 });

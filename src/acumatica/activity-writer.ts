@@ -61,11 +61,20 @@ export class ActivityWriter {
     this.#o = options;
   }
 
-  async write(activity: SmsActivity, signal?: AbortSignal): Promise<WriteResult> {
+  /**
+   * `knownAbsent`: the caller proves no write for this SID was ever attempted (the sync inserted
+   * its ledger row in this same call), so the search is skipped: one request per Activity
+   * instead of two, and no full-text `substringof` scan per message during a backfill.
+   */
+  async write(
+    activity: SmsActivity,
+    signal?: AbortSignal,
+    options: { knownAbsent?: boolean } = {},
+  ): Promise<WriteResult> {
     const { tenant, ledger, entities } = this.#o;
     const known = await ledger.findActivityId(tenant, activity.sid);
     if (known) return { activityId: known, created: false };
-    const found = await this.findBySid(activity.sid, signal);
+    const found = options.knownAbsent ? undefined : await this.findBySid(activity.sid, signal);
     if (found) {
       await ledger.recordActivityId(tenant, activity.sid, found);
       return { activityId: found, created: false };
@@ -169,4 +178,11 @@ export class ActivityWriter {
 
 export function sidMarker(sid: string): string {
   return ` [${sid}]`;
+}
+
+const MARKER = /\[((?:SM|MM)[0-9a-fA-F]{32})\]\s*$/;
+
+/** The SID of a Summary ending in ` [SM…]` (what `sidMarker` appends), or undefined. */
+export function sidFromSummary(summary: string | undefined): string | undefined {
+  return summary === undefined ? undefined : MARKER.exec(summary)?.[1];
 }

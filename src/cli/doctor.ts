@@ -53,7 +53,9 @@ export async function doctor(context: CommandContext, options: { config?: string
     ];
   } catch (error) {
     if (!isConfigError(error)) throw error;
-    context.stdout.write(`FAIL  config: ${error.message}\n      fix: correct each listed path in the config file\n`);
+    context.stdout.write(
+      `FAIL  config: ${error.message}\n      fix: correct each listed path in the config file\n`,
+    );
     throw new ExitError(EXIT.usage);
   }
   for (const check of checks) {

@@ -7,7 +7,7 @@ export async function migrate(context: CommandContext, options: { config?: strin
   const config = readConfig(context, options.config);
   const store = await openStore(databaseUrl(config.database), { migrate: false });
   try {
-    const results = await migrateToLatest(store.db);
+    const results = await migrateToLatest(store.db, await store.migrationSchema());
     for (const r of results)
       context.stdout.write(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}\n`);
     context.stdout.write(

@@ -2,11 +2,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { isConfigError } from '../config/errors.js';
 import { type CommandContext, EXIT, ExitError } from './context.js';
 import { demo } from './demo.js';
+import { registerDlqCommand } from './dlq.js';
 import { doctor } from './doctor.js';
 import { migrate } from './migrate.js';
+import { registerReconcileCommand } from './reconcile.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
 import { sim } from './sim.js';
+import { registerSyncCommand } from './sync.js';
 
 const configOption = () =>
   new Option('-c, --config <file>', 'config file (default: $ACUSMS_CONFIG, then ./acusms.yaml)');
@@ -69,6 +72,10 @@ export function buildProgram(context: CommandContext): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)')
     .option('--seed <file>', 'acumatica: a JSON export of records to load instead of the demo data')
     .action((service: string, options) => sim(context, service, options));
+
+  registerSyncCommand(program, context);
+  registerReconcileCommand(program, context);
+  registerDlqCommand(program, context);
 
   return program;
 }

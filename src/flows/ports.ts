@@ -27,6 +27,47 @@ export interface SmsSendResult {
 export interface SmsGateway {
   /** Paced per sender; resolves an ambiguous create by lookup. Throws TwilioApiError. */
   send(request: SmsSendRequest): Promise<SmsSendResult>;
+  /**
+   * One page of the account's message history, newest first (sync and reconcile). Optional so
+   * in-memory fakes of the live flows need not implement it.
+   */
+  listPage?(query: SmsListQuery): Promise<SmsPage>;
+}
+
+export interface SmsListQuery {
+  /** `DateSent>` (on or after, whole seconds); null: from the start of the history. */
+  dateSentAfter: Date | null;
+  /** `DateSent<` (on or before, whole seconds). */
+  dateSentBefore: Date;
+  /** 1..1000. */
+  pageSize: number;
+  /** A `nextPageUri` from an earlier page: continue there (the other fields are then ignored). */
+  pageUri?: string | null;
+  signal?: AbortSignal;
+}
+
+/** One message of the history as the flows need it; Twilio's fields, parsed. */
+export interface SmsRecord {
+  sid: string;
+  /** Twilio's own value: `inbound`, `outbound-api`, `outbound-call`, `outbound-reply`. */
+  direction: string;
+  from: string | null;
+  to: string | null;
+  body: string;
+  status: string;
+  errorCode: number | null;
+  segments: number | null;
+  /** Twilio's price string, e.g. `-0.00790`; null until priced. */
+  price: string | null;
+  priceUnit: string | null;
+  dateCreatedMs: number | null;
+  dateSentMs: number | null;
+}
+
+export interface SmsPage {
+  messages: SmsRecord[];
+  /** Where the next page starts; null on the last page. */
+  nextPageUri: string | null;
 }
 
 export interface ContactRef {
@@ -45,6 +86,14 @@ export interface ActivityInput {
   status: string;
   at: Date;
   related: { noteId: string; type: string } | null;
+  /**
+   * True only when the caller proves no write for this SID was ever attempted (sync: the ledger
+   * row was inserted by this very call). The SID search before the PUT is then skipped.
+   */
+  fresh?: boolean;
+  /** Attempt number for the push log; counted from earlier log rows when absent. */
+  attempt?: number;
+  signal?: AbortSignal;
 }
 
 export interface ChangedRecordsQuery {
@@ -67,4 +116,22 @@ export interface ErpGateway {
   completeActivity(sid: string): Promise<void>;
   /** Sets or clears the contact's opt-out flag (`optOutField`). */
   setOptOut(contact: ContactRef, optedOut: boolean): Promise<void>;
+  /**
+   * SMS Activities dated in the window, as `{id, sid}` from the SID marker or custom field
+   * (reconcile). Optional so in-memory fakes of the live flows need not implement it.
+   */
+  listSmsActivities?(query: SmsActivityQuery): AsyncIterable<SmsActivityRef>;
+  /** The Activity carrying this SID, searched in Acumatica (not the ledger). */
+  findActivityBySid?(sid: string, signal?: AbortSignal): Promise<string | undefined>;
+}
+
+export interface SmsActivityQuery {
+  since: Date;
+  until: Date;
+  signal?: AbortSignal;
+}
+
+export interface SmsActivityRef {
+  id: string;
+  sid: string;
 }

@@ -11,8 +11,11 @@ import { nextSendTime, recipientTimeZone } from './quiet-hours.js';
 
 const payloadSchema = z.object({ messageId: z.string() });
 
-/** Statuses after which the send job has nothing left to do. */
-const DONE = new Set(['suppressed', 'dead']);
+/**
+ * Statuses after which the send job has nothing left to do. `dead` is not one: a send job for a
+ * dead message exists only because an operator replayed its dead letter.
+ */
+const DONE = new Set(['suppressed']);
 
 /**
  * The send worker, in DESIGN.md's order: opt-out → quiet hours → pacing + create (inside the

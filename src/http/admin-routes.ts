@@ -3,6 +3,7 @@ import type { FlowContext } from '../flows/context.js';
 import { registerDeadLetterRoutes } from './admin-dead-letters.js';
 import { registerMessageRoutes } from './admin-messages.js';
 import { registerOptOutRoutes } from './admin-opt-outs.js';
+import { registerPushLogRoutes } from './admin-push-log.js';
 import { registerReconciliationRoutes } from './admin-reconciliations.js';
 import { registerStatsRoutes } from './admin-stats.js';
 
@@ -17,4 +18,5 @@ export function registerAdminRoutes(app: FastifyInstance, context: FlowContext):
   registerReconciliationRoutes(app, context);
   registerStatsRoutes(app, context);
   registerOptOutRoutes(app, context);
+  registerPushLogRoutes(app, context);
 }

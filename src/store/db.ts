@@ -15,6 +15,8 @@ export interface Store {
   readonly displayUrl: string;
   /** Throws when the database cannot answer a trivial query. */
   ping(): Promise<void>;
+  /** PostgreSQL: the schema our tables (and migration bookkeeping) live in; SQLite: undefined. */
+  migrationSchema(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     : await openPostgres(url, options);
   try {
     await store.ping();
-    if (options.migrate ?? true) await migrateToLatest(store.db);
+    if (options.migrate ?? true) await migrateToLatest(store.db, await store.migrationSchema());
   } catch (error) {
     await store.close();
     throw new AcusmsError(
@@ -68,6 +70,7 @@ function openSqlite(path: string): Store {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    migrationSchema: async () => undefined,
     close: () => db.destroy(),
   };
 }
@@ -105,6 +108,10 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     displayUrl: redactUrl(url),
     ping: async () => {
       await sql`select 1`.execute(db);
+    },
+    migrationSchema: async () => {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      return rows[0]?.schema;
     },
     close: () => db.destroy(),
   };

@@ -7,7 +7,9 @@ export function sqlRateLimitStore(store: Store): RateLimitStore {
   const { db, adapter } = store;
   return {
     async reserve(key, intervalMs, cost, nowMs) {
-      const step = cost * intervalMs;
+      // Whole milliseconds: `tat` is a bigint, and rounding up never lets the pace exceed its limit
+      // (100 req/min = 600 ms; 3 msg/s = 334 ms instead of 333.3).
+      const step = Math.ceil(cost * intervalMs);
       // One upsert is the whole reservation: the row lock serialises concurrent callers, and
       // each gets the slot that starts where the previous reservation ended (or now).
       const row = await db

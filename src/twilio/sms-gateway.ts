@@ -1,9 +1,10 @@
 import type { TwilioConfig } from '../config/schema.js';
-import type { SmsGateway } from '../flows/ports.js';
+import type { SmsGateway, SmsRecord } from '../flows/ports.js';
 import type { Clock } from '../ops/clock.js';
 import type { RateLimitStore, SemaphoreStore } from '../ops/rate-limit.js';
 import { createTwilioClient, type TwilioClient } from './client.js';
 import { createTwilioPacer } from './pacing.js';
+import { parseTwilioDate, type TwilioMessage } from './schemas.js';
 import { countSegments } from './segments.js';
 import { sendMessage } from './send.js';
 
@@ -42,6 +43,20 @@ export function createSmsGateway(options: SmsGatewayOptions): SmsGateway & { cli
       : { messagingServiceSid: twilio.sender.messagingServiceSid };
   return {
     client,
+    async listPage(query) {
+      const callOptions = query.signal ? { signal: query.signal } : {};
+      const page = await client.listMessagePage(
+        query.pageUri
+          ? { pageUri: query.pageUri }
+          : {
+              ...(query.dateSentAfter ? { dateSentAfter: query.dateSentAfter } : {}),
+              dateSentBefore: query.dateSentBefore,
+              pageSize: query.pageSize,
+            },
+        callOptions,
+      );
+      return { messages: page.messages.map(toSmsRecord), nextPageUri: page.next_page_uri };
+    },
     async send(request) {
       const { message } = await sendMessage(
         client,
@@ -64,5 +79,24 @@ export function createSmsGateway(options: SmsGatewayOptions): SmsGateway & { cli
         segments: Number(message.num_segments) || countSegments(request.body).segments,
       };
     },
+  };
+}
+
+/** Twilio's resource (strings everywhere) as the flows' `SmsRecord`. */
+export function toSmsRecord(m: TwilioMessage): SmsRecord {
+  const segments = m.num_segments === null ? Number.NaN : Number(m.num_segments);
+  return {
+    sid: m.sid,
+    direction: m.direction ?? 'outbound-api',
+    from: m.from,
+    to: m.to,
+    body: m.body ?? '',
+    status: m.status ?? 'unknown',
+    errorCode: m.error_code,
+    segments: Number.isFinite(segments) ? segments : null,
+    price: m.price,
+    priceUnit: m.price_unit,
+    dateCreatedMs: parseTwilioDate(m.date_created),
+    dateSentMs: parseTwilioDate(m.date_sent),
   };
 }

@@ -180,7 +180,9 @@ for (const dialect of dialects) {
       });
       worker.start();
       await realQueue.enqueue(t.store.db, { kind: 'stuck', payload: null });
-      await waitFor(async () => (await t.store.db.selectFrom('jobs').select('locked_by').executeTakeFirst())?.locked_by);
+      await waitFor(
+        async () => (await t.store.db.selectFrom('jobs').select('locked_by').executeTakeFirst())?.locked_by,
+      );
       await worker.stop({ graceMs: 20 });
       const [job] = await t.store.db.selectFrom('jobs').selectAll().execute();
       expect(job?.locked_by).toBe(worker.id);

@@ -17,10 +17,24 @@ for (const dialect of dialects) {
     });
 
     it('migrations are idempotent and a second instance sees the same schema', async () => {
-      expect(await migrateToLatest(t.store.db)).toEqual([]);
+      expect(await migrateToLatest(t.store.db, await t.store.migrationSchema())).toEqual([]);
       const other = await t.reopen();
       expect(await other.db.selectFrom('messages').selectAll().execute()).toEqual([]);
     });
+
+    it.skipIf(dialect.name !== 'postgres')(
+      'a stray schema with its own migration tables does not confuse ours',
+      async () => {
+        // `t` already holds kysely_migration tables in its schema; a new schema must still get its own.
+        const fresh = await dialect.open();
+        try {
+          expect(await fresh.store.db.selectFrom('jobs').selectAll().execute()).toEqual([]);
+          expect(await migrateToLatest(fresh.store.db, await fresh.store.migrationSchema())).toEqual([]);
+        } finally {
+          await fresh.cleanup();
+        }
+      },
+    );
 
     it('group commit: concurrent writers share transactions and every write is durable', async () => {
       const committer = new GroupCommitter(t.store, async (trx, n: number) => {

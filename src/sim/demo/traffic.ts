@@ -63,7 +63,11 @@ export function startTraffic(options: TrafficOptions): { stop(): Promise<void> }
         break;
       }
       case 2:
-        await options.twilio.injectInbound({ from: e164(customer.phone), to: options.ourNumber, body: REPLIES[tick % REPLIES.length]! });
+        await options.twilio.injectInbound({
+          from: e164(customer.phone),
+          to: options.ourNumber,
+          body: REPLIES[tick % REPLIES.length]!,
+        });
         logger.info({ from: customer.phone }, 'demo: customer replied');
         break;
       case 4:
@@ -74,7 +78,11 @@ export function startTraffic(options: TrafficOptions): { stop(): Promise<void> }
           await options.twilio.injectInbound({ from: '+13125550102', to: options.ourNumber, body: 'START' });
           logger.info('demo: Marco texted START');
         } else {
-          await options.twilio.injectInbound({ from: STRANGER, to: options.ourNumber, body: 'Hi, is this the store?' });
+          await options.twilio.injectInbound({
+            from: STRANGER,
+            to: options.ourNumber,
+            body: 'Hi, is this the store?',
+          });
           logger.info('demo: a stranger wrote');
         }
         break;
@@ -87,7 +95,9 @@ export function startTraffic(options: TrafficOptions): { stop(): Promise<void> }
     }
   };
   const timer = setInterval(() => {
-    running = running.then(step).catch((error: unknown) => logger.warn({ err: error }, 'demo traffic step failed'));
+    running = running
+      .then(step)
+      .catch((error: unknown) => logger.warn({ err: error }, 'demo traffic step failed'));
   }, options.everyMs ?? 2_000);
   return {
     async stop() {

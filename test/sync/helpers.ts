@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { createErpGateway } from '../../src/acumatica/erp-gateway.js';
+import { type App, createApp, type Gateways } from '../../src/app.js';
+import { parseConfigValue } from '../../src/config/parse.js';
+import type { Config } from '../../src/config/schema.js';
+import type { ErpGateway, SmsGateway } from '../../src/flows/ports.js';
+import type { Alert, Alerter } from '../../src/ops/alert.js';
+import { systemClock } from '../../src/ops/clock.js';
+import {
+  type AcumaticaSimulator,
+  SIM_DEFAULT_CREDENTIALS,
+  startAcumaticaSimulator,
+} from '../../src/sim/acumatica/index.js';
+import { demoAccount, startTwilioSimulator, type TwilioSimulator } from '../../src/sim/twilio/index.js';
+import {
+  sqlActivityLedger,
+  sqlAuthStateStore,
+  sqlCursorStore,
+  sqlPhoneIndexStore,
+} from '../../src/store/acumatica-state.js';
+import type { Store } from '../../src/store/db.js';
+import { sqlRateLimitStore, sqlSemaphoreStore } from '../../src/store/limits.js';
+import { sqlPushLog } from '../../src/store/push-log.js';
+import { createSmsGateway } from '../../src/twilio/sms-gateway.js';
+import { silentLogger } from '../helpers/logger.js';
+import type { TestStore } from '../helpers/stores.js';
+import { waitFor } from '../helpers/wait.js';
+
+// Contacts 101 and 102 of the simulator's seed own these; nobody owns STRANGER.
+export const AVA = '+13125550101';
+export const MARCO = '+13125550102';
+export const STRANGER = '+13125550199';
+export const OUR_NUMBER = '+13125550100';
+
+export interface Sims {
+  twilio: TwilioSimulator;
+  acumatica: AcumaticaSimulator;
+  config: Config;
+  /** The config as a YAML/JSON tree, for CLI tests that write it to a file. */
+  tree: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** Both simulators, tuned so the licence is not what a 10,000-message test measures. */
+export async function startSims(
+  t: TestStore,
+  overrides: { sync?: unknown; reconcile?: unknown } = {},
+): Promise<Sims> {
+  const account = demoAccount(11);
+  const twilio = await startTwilioSimulator({
+    accounts: [account],
+    seed: 11,
+    defaultMps: 1_000_000,
+    deliveryDelayMs: 0,
+  });
+  const acumatica = await startAcumaticaSimulator({
+    tenants: [
+      {
+        name: SIM_DEFAULT_CREDENTIALS.tenant,
+        maxConcurrent: 8,
+        queueLength: 100,
+        requestsPerMinute: 100_000_000,
+        perMinuteDelay: false,
+      },
+    ],
+  });
+  const tree: Record<string, unknown> = {
+    database: t.url,
+    publicUrl: 'http://127.0.0.1:9',
+    admin: { token: 'sync-admin-token' },
+    log: { level: 'silent' },
+    ...overrides,
+    tenants: [
+      {
+        id: 'acme',
+        timezone: 'America/Chicago',
+        quietHours: null,
+        acumatica: {
+          url: acumatica.url,
+          tenant: SIM_DEFAULT_CREDENTIALS.tenant,
+          auth: {
+            type: 'oauth2',
+            clientId: SIM_DEFAULT_CREDENTIALS.clientId,
+            clientSecret: SIM_DEFAULT_CREDENTIALS.clientSecret,
+            username: SIM_DEFAULT_CREDENTIALS.username,
+            password: SIM_DEFAULT_CREDENTIALS.password,
+          },
+          maxConcurrent: 4,
+          // 60,000/min is a 1 ms GCRA step; a fractional step fails on PostgreSQL (bigint tat).
+          requestsPerMinute: 60_000,
+        },
+        twilio: {
+          accountSid: account.accountSid,
+          authToken: account.authToken,
+          baseUrl: twilio.url,
+          from: OUR_NUMBER,
+        },
+      },
+    ],
+  };
+  const config = parseConfigValue(tree, { env: {} });
+  return {
+    twilio,
+    acumatica,
+    config,
+    tree,
+    async stop() {
+      await twilio.stop();
+      await acumatica.stop();
+    },
+  };
+}
+
+export interface SyncApp {
+  app: App;
+  erp: ReturnType<typeof createErpGateway>;
+  alerts: Alert[];
+}
+
+/**
+ * The app as `createApp` builds it, with the HTTP gateways wired the way app.ts will once it
+ * passes a push-log recorder (the gateways are built lazily: they need the app's own store).
+ */
+export async function openSyncApp(
+  config: Config,
+  options: { wrapErp?: (erp: ErpGateway) => ErpGateway } = {},
+): Promise<SyncApp> {
+  let store: Store | undefined;
+  const instanceId = `test-${randomUUID().slice(0, 8)}`;
+  const tenant = config.tenants[0]!;
+  let erp: ReturnType<typeof createErpGateway> | undefined;
+  let sms: SmsGateway | undefined;
+  const erpOf = () => {
+    erp ??= createErpGateway({
+      tenant,
+      clock: systemClock,
+      authStore: sqlAuthStateStore(store!, systemClock),
+      rateStore: sqlRateLimitStore(store!),
+      semaphoreStore: sqlSemaphoreStore(store!),
+      phoneIndexStore: sqlPhoneIndexStore(store!),
+      cursors: sqlCursorStore(store!, systemClock),
+      ledger: sqlActivityLedger(store!, systemClock),
+      pushLog: sqlPushLog(store!),
+    });
+    return erp;
+  };
+  const wrapped = new Map<string, ErpGateway>();
+  const gateways: Gateways = {
+    sms: () => {
+      sms ??= createSmsGateway({
+        twilio: tenant.twilio,
+        rateLimits: sqlRateLimitStore(store!),
+        semaphores: sqlSemaphoreStore(store!),
+        clock: systemClock,
+        instanceId,
+      });
+      return sms;
+    },
+    erp: (id) => {
+      let g = wrapped.get(id);
+      if (!g) {
+        g = options.wrapErp ? options.wrapErp(erpOf()) : erpOf();
+        wrapped.set(id, g);
+      }
+      return g;
+    },
+    tasks: [],
+    close: async () => {
+      await erp?.gateway.close();
+    },
+  };
+  const app = await createApp(config, { role: 'worker', logger: silentLogger, gateways });
+  store = app.store;
+  const alerts: Alert[] = [];
+  const recording: Alerter = {
+    send: async (alert) => {
+      alerts.push({ ...alert, at: new Date().toISOString() });
+    },
+  };
+  app.context.alerts = recording;
+  await erpOf().gateway.phoneIndex.sync();
+  return { app, erp: erpOf(), alerts };
+}
+
+/**
+ * History straight into the Twilio simulator: inbound texts through its in-process API (no
+ * inbound URL configured, so no webhook), outbound ones through its REST API at 1,000,000 mps.
+ */
+export async function seedHistory(
+  sims: Sims,
+  counts: { inbound: number; outbound: number; strangers?: number },
+): Promise<void> {
+  const phones = [AVA, MARCO];
+  for (let i = 0; i < counts.inbound; i++) {
+    await sims.twilio.injectInbound({ from: phones[i % 2]!, to: OUR_NUMBER, body: `History text ${i}` });
+  }
+  for (let i = 0; i < (counts.strangers ?? 0); i++) {
+    await sims.twilio.injectInbound({ from: STRANGER, to: OUR_NUMBER, body: `Who is this ${i}` });
+  }
+  const account = sims.twilio.accounts[0]!;
+  const auth = `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}`;
+  let next = 0;
+  const lane = async () => {
+    while (next < counts.outbound) {
+      const i = next++;
+      const res = await fetch(`${sims.twilio.url}/2010-04-01/Accounts/${account.accountSid}/Messages.json`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: phones[i % 2]!, From: OUR_NUMBER, Body: `Outbound ${i}` }).toString(),
+      });
+      if (res.status !== 201) throw new Error(`seed create answered ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+  const total = counts.inbound + counts.outbound + (counts.strangers ?? 0);
+  // Outbound messages get date_sent when the simulated sender queue sends them.
+  await waitFor(
+    () =>
+      sims.twilio.messages().every((m) => m.date_sent !== null) && sims.twilio.messages().length === total,
+    {
+      what: 'seeded messages to be sent',
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    },
+  );
+}
+
+/** SMS Activities at the simulator, by SID (from the Summary marker). */
+export function activitySids(sims: Sims): string[] {
+  return sims.acumatica
+    .records('Activity')
+    .map(
+      (r) =>
+        /\[((?:SM|MM)[0-9a-f]{32})\]$/i.exec(String((r.Summary as { value?: unknown })?.value ?? ''))?.[1],
+    )
+    .filter((s): s is string => s !== undefined);
+}
+
+/** A window that surely holds everything seeded by this test. */
+export function wideWindow(): { since: Date; until: Date } {
+  return { since: new Date(Date.now() - 3_600_000), until: new Date(Date.now() + 3_600_000) };
+}
