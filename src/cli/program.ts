@@ -81,8 +81,12 @@ export function buildProgram(context: CommandContext): Command {
 }
 
 /** Runs the CLI and returns the process exit code; errors are printed, never thrown. */
-export async function runCli(argv: string[], context: CommandContext): Promise<number> {
-  const program = buildProgram(context);
+export function runCli(argv: string[], context: CommandContext): Promise<number> {
+  return runProgram(buildProgram(context), argv, context);
+}
+
+/** Parses `argv` with `program` and maps the outcome to DESIGN.md's exit codes. */
+export async function runProgram(program: Command, argv: string[], context: CommandContext): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

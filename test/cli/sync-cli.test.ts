@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT, ExitError } from '../../src/cli/context.js';
+import { EXIT } from '../../src/cli/context.js';
+import { runProgram } from '../../src/cli/program.js';
 import { registerReconcileCommand } from '../../src/cli/reconcile.js';
 import { registerSyncCommand } from '../../src/cli/sync.js';
-import { isConfigError } from '../../src/config/errors.js';
 import type { Alert } from '../../src/ops/alert.js';
 import { dialects, dialectTitle, type TestStore } from '../helpers/stores.js';
 import { activitySids, openSyncApp, type Sims, seedHistory, startSims } from '../sync/helpers.js';
@@ -30,7 +30,7 @@ function sink(): { stream: Writable; text: () => string } {
   return { stream, text: () => chunks.join('') };
 }
 
-/** The two commands on a program shaped like src/cli/program.ts, with runCli's exit mapping. */
+/** The two commands with an app whose alerts are recorded, run with the CLI's own exit mapping. */
 async function acusms(sims: Sims, dir: string, argv: string[]): Promise<Run> {
   const [out, err] = [sink(), sink()];
   const context = { env: {}, cwd: dir, stdout: out.stream, stderr: err.stream };
@@ -51,17 +51,7 @@ async function acusms(sims: Sims, dir: string, argv: string[]): Promise<Run> {
     .configureOutput({ writeOut: (s) => out.stream.write(s), writeErr: (s) => err.stream.write(s) });
   registerSyncCommand(program, context, deps);
   registerReconcileCommand(program, context, deps);
-  let code: number = EXIT.ok;
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof ExitError) code = error.exitCode;
-    else if (error instanceof CommanderError || isConfigError(error)) code = EXIT.usage;
-    else {
-      err.stream.write(String(error));
-      code = EXIT.failure;
-    }
-  }
+  const code = await runProgram(program, argv, context);
   return { code, stdout: out.text(), stderr: err.text(), alerts };
 }
 

@@ -2,11 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CommanderError } from 'commander';
-import { type CommandContext, EXIT, ExitError } from '../../src/cli/context.js';
-import { registerDlqCommand } from '../../src/cli/dlq.js';
-import { buildProgram, runCli } from '../../src/cli/program.js';
-import { isConfigError } from '../../src/config/errors.js';
+import { runCli } from '../../src/cli/program.js';
 
 export interface CliRun {
   code: number;
@@ -58,34 +54,10 @@ function sink(): { stream: Writable; text: () => string } {
   return { stream, text: () => chunks.join('') };
 }
 
-/**
- * Runs `acusms …` in-process. Uses `runCli` once program.ts registers `dlq`; until then it
- * registers the command on `buildProgram`'s result and maps errors the way `runCli` does.
- */
+/** Runs `acusms …` in-process, exactly as the binary does. */
 export async function acusms(argv: string[], cwd = tmpdir()): Promise<CliRun> {
   const out = sink();
   const err = sink();
-  const context: CommandContext = { env: {}, cwd, stdout: out.stream, stderr: err.stream };
-  const program = buildProgram(context);
-  let code: number;
-  if (program.commands.some((c) => c.name() === 'dlq')) {
-    code = await runCli(argv, context);
-  } else {
-    registerDlqCommand(program, context);
-    try {
-      await program.parseAsync(argv, { from: 'user' });
-      code = EXIT.ok;
-    } catch (error) {
-      if (error instanceof ExitError) code = error.exitCode;
-      else if (error instanceof CommanderError) code = EXIT.usage;
-      else if (isConfigError(error)) {
-        context.stderr.write(`${error.message}\n`);
-        code = EXIT.usage;
-      } else {
-        context.stderr.write(`acusms: ${error instanceof Error ? error.message : String(error)}\n`);
-        code = EXIT.failure;
-      }
-    }
-  }
+  const code = await runCli(argv, { env: {}, cwd, stdout: out.stream, stderr: err.stream });
   return { code, stdout: out.text(), stderr: err.text() };
 }

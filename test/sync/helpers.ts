@@ -1,27 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { createErpGateway } from '../../src/acumatica/erp-gateway.js';
-import { type App, createApp, type Gateways } from '../../src/app.js';
+import type { AcumaticaGateway } from '../../src/acumatica/gateway.js';
+import { type App, createApp } from '../../src/app.js';
 import { parseConfigValue } from '../../src/config/parse.js';
 import type { Config } from '../../src/config/schema.js';
-import type { ErpGateway, SmsGateway } from '../../src/flows/ports.js';
-import type { Alert, Alerter } from '../../src/ops/alert.js';
-import { systemClock } from '../../src/ops/clock.js';
+import type { ErpGateway } from '../../src/flows/ports.js';
+import type { Alert } from '../../src/ops/alert.js';
 import {
   type AcumaticaSimulator,
   SIM_DEFAULT_CREDENTIALS,
   startAcumaticaSimulator,
 } from '../../src/sim/acumatica/index.js';
 import { demoAccount, startTwilioSimulator, type TwilioSimulator } from '../../src/sim/twilio/index.js';
-import {
-  sqlActivityLedger,
-  sqlAuthStateStore,
-  sqlCursorStore,
-  sqlPhoneIndexStore,
-} from '../../src/store/acumatica-state.js';
-import type { Store } from '../../src/store/db.js';
-import { sqlRateLimitStore, sqlSemaphoreStore } from '../../src/store/limits.js';
-import { sqlPushLog } from '../../src/store/push-log.js';
-import { createSmsGateway } from '../../src/twilio/sms-gateway.js';
 import { silentLogger } from '../helpers/logger.js';
 import type { TestStore } from '../helpers/stores.js';
 import { waitFor } from '../helpers/wait.js';
@@ -113,73 +101,30 @@ export async function startSims(
 
 export interface SyncApp {
   app: App;
-  erp: ReturnType<typeof createErpGateway>;
+  /** The tenant's Acumatica gateway (for direct reads and deletes at the simulator). */
+  erp: ErpGateway & { gateway: AcumaticaGateway };
   alerts: Alert[];
 }
 
-/**
- * The app as `createApp` builds it, with the HTTP gateways wired the way app.ts will once it
- * passes a push-log recorder (the gateways are built lazily: they need the app's own store).
- */
+/** The app as `serve` builds it (no loops started), with alerts recorded and the phone index filled. */
 export async function openSyncApp(
   config: Config,
   options: { wrapErp?: (erp: ErpGateway) => ErpGateway } = {},
 ): Promise<SyncApp> {
-  let store: Store | undefined;
-  const instanceId = `test-${randomUUID().slice(0, 8)}`;
-  const tenant = config.tenants[0]!;
-  let erp: ReturnType<typeof createErpGateway> | undefined;
-  let sms: SmsGateway | undefined;
-  const erpOf = () => {
-    erp ??= createErpGateway({
-      tenant,
-      clock: systemClock,
-      authStore: sqlAuthStateStore(store!, systemClock),
-      rateStore: sqlRateLimitStore(store!),
-      semaphoreStore: sqlSemaphoreStore(store!),
-      phoneIndexStore: sqlPhoneIndexStore(store!),
-      cursors: sqlCursorStore(store!, systemClock),
-      ledger: sqlActivityLedger(store!, systemClock),
-      pushLog: sqlPushLog(store!),
-    });
-    return erp;
-  };
-  const wrapped = new Map<string, ErpGateway>();
-  const gateways: Gateways = {
-    sms: () => {
-      sms ??= createSmsGateway({
-        twilio: tenant.twilio,
-        rateLimits: sqlRateLimitStore(store!),
-        semaphores: sqlSemaphoreStore(store!),
-        clock: systemClock,
-        instanceId,
-      });
-      return sms;
-    },
-    erp: (id) => {
-      let g = wrapped.get(id);
-      if (!g) {
-        g = options.wrapErp ? options.wrapErp(erpOf()) : erpOf();
-        wrapped.set(id, g);
-      }
-      return g;
-    },
-    tasks: [],
-    close: async () => {
-      await erp?.gateway.close();
-    },
-  };
-  const app = await createApp(config, { role: 'worker', logger: silentLogger, gateways });
-  store = app.store;
+  const app = await createApp(config, { role: 'worker', logger: silentLogger });
+  const erp = app.context.erp(config.tenants[0]!.id) as SyncApp['erp'];
+  if (options.wrapErp) {
+    const wrapped = options.wrapErp(erp);
+    app.context.erp = () => wrapped;
+  }
   const alerts: Alert[] = [];
-  const recording: Alerter = {
+  app.context.alerts = {
     send: async (alert) => {
       alerts.push({ ...alert, at: new Date().toISOString() });
     },
   };
-  app.context.alerts = recording;
-  await erpOf().gateway.phoneIndex.sync();
-  return { app, erp: erpOf(), alerts };
+  await erp.gateway.phoneIndex.sync();
+  return { app, erp, alerts };
 }
 
 /**
