@@ -152,6 +152,7 @@ export function createErpGateway(options: ErpGatewayOptions): ErpGateway & { gat
       const filter = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : and(...parts);
       for await (const record of entities.list(query.entity as EntityName, {
         ...(filter ? { filter } : {}),
+        ...(query.expand && query.expand.length > 0 ? { expand: query.expand } : {}),
         ...(query.signal ? { signal: query.signal } : {}),
       })) {
         yield flattenRecord(record);

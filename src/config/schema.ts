@@ -134,6 +134,8 @@ export type RuleTrigger =
       readonly filter: string | null;
       /** Field the poll cursor follows; `null`: LastModified for SalesOrder, else LastModifiedDateTime. */
       readonly changeField: string | null;
+      /** Linked entities to read with each record (`$expand`), e.g. `MainContact`. */
+      readonly expand: readonly string[];
       readonly everyMs: number;
     };
 
@@ -146,6 +148,7 @@ const ruleSchema = z
         entity: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'expected an entity name such as Invoice'),
         filter: text().nullable().default(null),
         changeField: text().nullable().default(null),
+        expand: z.array(text()).default([]),
         every: duration(),
       })
       .optional(),
@@ -177,6 +180,7 @@ const ruleSchema = z
             entity: poll!.entity,
             filter: poll!.filter,
             changeField: poll!.changeField,
+            expand: poll!.expand,
             everyMs: poll!.every,
           };
     return { ...rest, trigger };

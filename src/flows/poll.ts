@@ -41,6 +41,7 @@ export function pollTask(
         entity: trigger.entity,
         filter: trigger.filter,
         changeField,
+        expand: trigger.expand,
         since: latest,
         signal,
       })) {

@@ -102,6 +102,8 @@ export interface ChangedRecordsQuery {
   filter: string | null;
   /** The entity's change field (`LastModifiedDateTime`, or `LastModified` on SalesOrder). */
   changeField: string;
+  /** Linked entities to read too (`$expand`); their fields arrive as `Link_Field`. */
+  expand?: readonly string[];
   /** Only records changed after this instant; null on the first poll. */
   since: Date | null;
   signal?: AbortSignal;

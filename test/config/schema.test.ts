@@ -196,6 +196,7 @@ describe('either/or settings become discriminated unions', () => {
       entity: 'Invoice',
       filter: "Status eq 'Open'",
       changeField: null,
+      expand: [],
       everyMs: 5_400_000,
     });
   });
