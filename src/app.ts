@@ -167,7 +167,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return problems;
     },
   });
-  registerWebhookRoutes(server, context, createIngest(context));
+  const ingest = createIngest(context);
+  registerWebhookRoutes(server, context, ingest);
   registerAdminRoutes(server, context);
 
   let stopping: Promise<void> | undefined;
@@ -196,6 +197,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (hard) void worker?.stop({ hard: true });
       stopping ??= (async () => {
         await server.close();
+        await ingest.idle();
         await scheduler?.stop();
         await worker?.stop();
         // Held dead-letter summaries go out, and alerts finish writing, while the store is open.

@@ -23,48 +23,58 @@ export interface InboundIngest {
 }
 
 /**
- * The request-path write for an inbound SMS: ledger row + job in the group commit, nothing
- * else (no Acumatica call before the 200). Twilio's retries and duplicates hit the unique
- * MessageSid and change nothing. Returns false for a duplicate.
+ * The request-path write for inbound SMS: ledger rows + jobs in the group commit, nothing else
+ * (no Acumatica call before the 200). Twilio's retries and duplicates hit the unique
+ * MessageSid and change nothing. Answers false for a duplicate.
  */
 export function inboundIngestWriter(context: FlowContext): BatchWriter<InboundIngest, boolean> {
-  return async (trx, { tenant, params }) => {
+  return async (trx, items) => {
     const now = context.clock.now();
-    const id = randomUUID();
+    const rows = items.map(({ tenant, params }) => ({
+      id: randomUUID(),
+      tenant,
+      direction: 'inbound' as const,
+      to_phone: params.To,
+      from_phone: params.From,
+      body: params.Body,
+      status: 'received',
+      error_code: null,
+      twilio_sid: params.MessageSid,
+      acumatica_id: null,
+      idempotency_key: null,
+      rule_id: null,
+      related_note_id: null,
+      related_type: null,
+      contact_id: null,
+      segments: null,
+      send_after: null,
+      attempt_started_at: null,
+      created_at: now,
+      updated_at: now,
+    }));
     const inserted = await trx
       .insertInto('messages')
-      .values({
-        id,
-        tenant,
-        direction: 'inbound',
-        to_phone: params.To,
-        from_phone: params.From,
-        body: params.Body,
-        status: 'received',
-        error_code: null,
-        twilio_sid: params.MessageSid,
-        acumatica_id: null,
-        idempotency_key: null,
-        rule_id: null,
-        related_note_id: null,
-        related_type: null,
-        contact_id: null,
-        segments: null,
-        send_after: null,
-        attempt_started_at: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(rows)
       .onConflict((oc) => oc.column('twilio_sid').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
-    await context.queue.enqueue(trx, {
-      kind: JOB.inbound,
-      tenant,
-      payload: { messageId: id, optOutType: params.OptOutType ?? null },
-      dedupeKey: `inbound:${params.MessageSid}`,
-    });
-    return true;
+      .returning('id')
+      .execute();
+    const isNew = new Set(inserted.map((r) => r.id));
+    await context.queue.enqueueMany(
+      trx,
+      items.flatMap(({ tenant, params }, i) =>
+        isNew.has(rows[i]!.id)
+          ? [
+              {
+                kind: JOB.inbound,
+                tenant,
+                payload: { messageId: rows[i]!.id, optOutType: params.OptOutType ?? null },
+                dedupeKey: `inbound:${params.MessageSid}`,
+              },
+            ]
+          : [],
+      ),
+    );
+    return rows.map((row) => isNew.has(row.id));
   };
 }
 

@@ -11,26 +11,40 @@ export interface PushIngest {
 }
 
 /**
- * The request-path write for a push notification: the dedupe row and the job, in the group
+ * The request-path write for push notifications: the dedupe rows and the jobs, in the group
  * commit. Acumatica resends up to 5 times; (CompanyId, Query, Id) makes repeats no-ops.
- * Returns false for a duplicate.
+ * Answers false for a duplicate.
  */
 export function pushIngestWriter(context: FlowContext): BatchWriter<PushIngest, boolean> {
-  return async (trx, { tenant, notification }) => {
+  return async (trx, items) => {
+    const keyOf = (tenant: string, companyId: string, query: string, eventId: string) =>
+      JSON.stringify([tenant, companyId, query, eventId]);
     const inserted = await trx
       .insertInto('push_events')
-      .values({
-        tenant,
-        company_id: notification.CompanyId,
-        query: notification.Query,
-        event_id: notification.Id,
-        received_at: context.clock.now(),
-      })
+      .values(
+        items.map(({ tenant, notification }) => ({
+          tenant,
+          company_id: notification.CompanyId,
+          query: notification.Query,
+          event_id: notification.Id,
+          received_at: context.clock.now(),
+        })),
+      )
       .onConflict((oc) => oc.columns(['tenant', 'company_id', 'query', 'event_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
-    await context.queue.enqueue(trx, { kind: JOB.push, tenant, payload: { tenant, notification } });
-    return true;
+      .returning(['tenant', 'company_id', 'query', 'event_id'])
+      .execute();
+    const fresh = new Set(inserted.map((r) => keyOf(r.tenant, r.company_id, r.query, r.event_id)));
+    // Two copies of one event in one batch: only the first is new.
+    const isNew = items.map(({ tenant, notification: n }) =>
+      fresh.delete(keyOf(tenant, n.CompanyId, n.Query, n.Id)),
+    );
+    await context.queue.enqueueMany(
+      trx,
+      items.flatMap(({ tenant, notification }, i) =>
+        isNew[i] ? [{ kind: JOB.push, tenant, payload: { tenant, notification } }] : [],
+      ),
+    );
+    return isNew;
   };
 }
 

@@ -20,19 +20,24 @@ export interface StatusIngest {
 
 /** Request-path write: one job per (SID, status) while pending; applied by the worker. */
 export function statusIngestWriter(context: FlowContext): BatchWriter<StatusIngest, boolean> {
-  return async (trx, { tenant, params }) => {
-    const errorCode = params.ErrorCode ? Number(params.ErrorCode) : null;
-    const id = await context.queue.enqueue(trx, {
-      kind: JOB.status,
-      tenant,
-      payload: {
-        sid: params.MessageSid,
-        status: params.MessageStatus,
-        errorCode: Number.isFinite(errorCode) ? errorCode : null,
-      },
-      dedupeKey: `status:${params.MessageSid}:${params.MessageStatus}`,
-    });
-    return id !== undefined;
+  return async (trx, items) => {
+    const ids = await context.queue.enqueueMany(
+      trx,
+      items.map(({ tenant, params }) => {
+        const errorCode = params.ErrorCode ? Number(params.ErrorCode) : null;
+        return {
+          kind: JOB.status,
+          tenant,
+          payload: {
+            sid: params.MessageSid,
+            status: params.MessageStatus,
+            errorCode: Number.isFinite(errorCode) ? errorCode : null,
+          },
+          dedupeKey: `status:${params.MessageSid}:${params.MessageStatus}`,
+        };
+      }),
+    );
+    return ids.map((id) => id !== undefined);
   };
 }
 

@@ -88,28 +88,37 @@ export class Queue {
    * Returns the job id, or undefined when `dedupeKey` already had a job.
    */
   async enqueue(trx: Executor, spec: EnqueueSpec): Promise<string | undefined> {
-    const id = randomUUID();
-    const now = this.#clock.now();
-    const result = await trx
-      .insertInto('jobs')
-      .values({
-        id,
-        kind: spec.kind,
-        tenant: spec.tenant ?? null,
-        payload: JSON.stringify(spec.payload ?? null),
-        run_at: spec.runAt ?? now,
-        max_attempts: spec.maxAttempts ?? this.policy(spec.kind).maxAttempts,
-        lease_until: null,
-        locked_by: null,
-        last_error: null,
-        dedupe_key: spec.dedupeKey ?? null,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return undefined;
-    this.#onEnqueue?.(spec.kind);
+    const [id] = await this.enqueueMany(trx, [spec]);
     return id;
+  }
+
+  /** `enqueue` for many jobs in one statement; answers per spec, in order. */
+  async enqueueMany(trx: Executor, specs: readonly EnqueueSpec[]): Promise<(string | undefined)[]> {
+    if (specs.length === 0) return [];
+    const now = this.#clock.now();
+    const rows = specs.map((spec) => ({
+      id: randomUUID(),
+      kind: spec.kind,
+      tenant: spec.tenant ?? null,
+      payload: JSON.stringify(spec.payload ?? null),
+      run_at: spec.runAt ?? now,
+      max_attempts: spec.maxAttempts ?? this.policy(spec.kind).maxAttempts,
+      lease_until: null,
+      locked_by: null,
+      last_error: null,
+      dedupe_key: spec.dedupeKey ?? null,
+      created_at: now,
+    }));
+    // DO NOTHING also skips a second row with the same dedupe key inside this one statement.
+    const inserted = await trx
+      .insertInto('jobs')
+      .values(rows)
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('id')
+      .execute();
+    const ids = new Set(inserted.map((r) => r.id));
+    for (const kind of new Set(rows.filter((r) => ids.has(r.id)).map((r) => r.kind))) this.#onEnqueue?.(kind);
+    return rows.map((r) => (ids.has(r.id) ? r.id : undefined));
   }
 
   /** Takes up to `limit` due jobs of `kind` for `workerId`, each under a fresh lease. */

@@ -7,8 +7,12 @@ export interface GroupCommitOptions {
   maxBatch?: number;
 }
 
-/** Writes one item inside the shared transaction; its result is that caller's answer. */
-export type BatchWriter<T, R> = (trx: Transaction<Database>, item: T) => Promise<R>;
+/**
+ * Writes a batch inside the shared transaction and answers each item, in order. Writing the
+ * batch as multi-row statements matters: per-row Kysely statements cost ~70 µs each on SQLite
+ * (build, compile, prepare), a 500-row insert about 5 µs a row.
+ */
+export type BatchWriter<T, R> = (trx: Transaction<Database>, items: readonly T[]) => Promise<R[]>;
 
 interface Pending<T, R> {
   item: T;
@@ -31,6 +35,7 @@ export class GroupCommitter<T, R> {
   #queue: Pending<T, R>[] = [];
   #flushing = false;
   #scheduled = false;
+  #drained: (() => void)[] = [];
   /** Committed transactions and items, for metrics and the group-commit test. */
   readonly stats = { transactions: 0, items: 0 };
 
@@ -38,6 +43,12 @@ export class GroupCommitter<T, R> {
     this.#store = store;
     this.#write = write;
     this.#maxBatch = options.maxBatch ?? 500;
+  }
+
+  /** Resolves once everything submitted so far is committed (or failed): call before closing the store. */
+  idle(): Promise<void> {
+    if (!this.#flushing && !this.#scheduled && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
   }
 
   submit(item: T): Promise<R> {
@@ -76,15 +87,12 @@ export class GroupCommitter<T, R> {
       }
     } finally {
       this.#flushing = false;
+      for (const resolve of this.#drained.splice(0)) resolve();
     }
   }
 
   async #commit(items: T[]): Promise<R[]> {
-    const results = await this.#store.db.transaction().execute(async (trx) => {
-      const out: R[] = [];
-      for (const item of items) out.push(await this.#write(trx, item));
-      return out;
-    });
+    const results = await this.#store.db.transaction().execute((trx) => this.#write(trx, items));
     this.stats.transactions += 1;
     this.stats.items += items.length;
     return results;

@@ -38,25 +38,29 @@ export function sqlPushLog(
   store: Store,
   options: { onError?: (error: unknown) => void } = {},
 ): PushLogRecorder {
-  const committer = new GroupCommitter<PushAttempt, void>(store, async (trx, a) => {
-    const attempt =
-      a.attempt ??
-      sql<number>`(select count(*) + 1 from push_log where tenant = ${a.tenant} and source_id = ${a.sourceId} and operation = ${a.operation})`;
-    await trx
-      .insertInto('push_log')
-      .values({
-        id: randomUUID(),
-        tenant: a.tenant,
-        target: a.target,
-        operation: a.operation,
-        source_id: a.sourceId,
-        acumatica_id: a.acumaticaId,
-        at: a.at,
-        response_code: a.responseCode,
-        attempt,
-        duration_ms: Math.max(0, Math.round(a.durationMs)),
-      })
-      .execute();
+  // Row by row: an attempt number may count the rows written before it in the same batch.
+  const committer = new GroupCommitter<PushAttempt, void>(store, async (trx, attempts) => {
+    for (const a of attempts) {
+      const attempt =
+        a.attempt ??
+        sql<number>`(select count(*) + 1 from push_log where tenant = ${a.tenant} and source_id = ${a.sourceId} and operation = ${a.operation})`;
+      await trx
+        .insertInto('push_log')
+        .values({
+          id: randomUUID(),
+          tenant: a.tenant,
+          target: a.target,
+          operation: a.operation,
+          source_id: a.sourceId,
+          acumatica_id: a.acumaticaId,
+          at: a.at,
+          response_code: a.responseCode,
+          attempt,
+          duration_ms: Math.max(0, Math.round(a.durationMs)),
+        })
+        .execute();
+    }
+    return attempts.map(() => undefined);
   });
   return {
     record: (attempt) => committer.submit(attempt).catch((error: unknown) => options.onError?.(error)),

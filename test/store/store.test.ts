@@ -37,15 +37,27 @@ for (const dialect of dialects) {
     );
 
     it('group commit: concurrent writers share transactions and every write is durable', async () => {
-      const committer = new GroupCommitter(t.store, async (trx, n: number) => {
+      const committer = new GroupCommitter(t.store, async (trx, batch: readonly number[]) => {
         await trx
           .insertInto('push_events')
-          .values({ tenant: 'acme', company_id: 'c', query: 'q', event_id: String(n), received_at: n })
+          .values(
+            batch.map((n) => ({
+              tenant: 'acme',
+              company_id: 'c',
+              query: 'q',
+              event_id: String(n),
+              received_at: n,
+            })),
+          )
           .execute();
-        return n * 2;
+        return batch.map((n) => n * 2);
       });
       const writers = 200;
-      const results = await Promise.all(Array.from({ length: writers }, (_, n) => committer.submit(n)));
+      const submitted = Array.from({ length: writers }, (_, n) => committer.submit(n));
+      // What stop() relies on: idle() settles only after everything submitted is committed.
+      await committer.idle();
+      expect(await t.store.db.selectFrom('push_events').select('event_id').execute()).toHaveLength(writers);
+      const results = await Promise.all(submitted);
       expect(results).toEqual(Array.from({ length: writers }, (_, n) => n * 2));
       expect(committer.stats.items).toBe(writers);
       expect(committer.stats.transactions).toBeLessThan(writers);
@@ -56,11 +68,14 @@ for (const dialect of dialects) {
     });
 
     it('group commit: one failing item fails alone', async () => {
-      const committer = new GroupCommitter(t.store, async (trx, id: string) => {
+      const committer = new GroupCommitter(t.store, async (trx, ids: readonly string[]) => {
         await trx
           .insertInto('push_events')
-          .values({ tenant: 'acme', company_id: 'c', query: 'q', event_id: id, received_at: 1 })
+          .values(
+            ids.map((id) => ({ tenant: 'acme', company_id: 'c', query: 'q', event_id: id, received_at: 1 })),
+          )
           .execute();
+        return ids.map(() => undefined);
       });
       const outcomes = await Promise.allSettled(['a', 'b', 'a', 'c'].map((id) => committer.submit(id)));
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
