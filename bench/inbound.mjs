@@ -75,7 +75,8 @@ async function load(publicUrl) {
     requests: [{ setupRequest: () => prepared[n++ % prepared.length] }],
   });
   const ok = result['2xx'];
-  if (n > prepared.length) console.warn(`warning: ${n} requests reused ${prepared.length} prepared ones; raise --requests`);
+  if (n > prepared.length)
+    console.warn(`warning: ${n} requests reused ${prepared.length} prepared ones; raise --requests`);
   return { rps: ok / Number(values.seconds), p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
 
