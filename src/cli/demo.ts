@@ -6,6 +6,7 @@ import { parseConfigValue } from '../config/parse.js';
 import { createLogger } from '../ops/logger.js';
 import { SIM_DEFAULT_CREDENTIALS, startAcumaticaSimulator } from '../sim/acumatica/index.js';
 import { startTraffic, UNREACHABLE } from '../sim/demo/traffic.js';
+import { simulatedTenant } from '../sim/simulated-tenant.js';
 import { DEMO_FROM, demoAccount, startTwilioSimulator } from '../sim/twilio/index.js';
 import type { CommandContext } from './context.js';
 
@@ -51,28 +52,16 @@ export async function demo(context: CommandContext, options: DemoOptions): Promi
       admin: { token: adminToken },
       tenants: [
         {
-          id: 'demo',
-          timezone: 'America/Chicago',
+          ...simulatedTenant({
+            id: 'demo',
+            acumaticaUrl: acumatica.url,
+            twilioUrl: twilio.url,
+            account,
+            from: DEMO_FROM,
+            pushSecret: PUSH_SECRET,
+          }),
           // Off so the demo texts at any hour; production keeps the 21:00–08:00 default.
           quietHours: null,
-          acumatica: {
-            url: acumatica.url,
-            tenant: SIM_DEFAULT_CREDENTIALS.tenant,
-            auth: {
-              type: 'oauth2',
-              clientId: SIM_DEFAULT_CREDENTIALS.clientId,
-              clientSecret: SIM_DEFAULT_CREDENTIALS.clientSecret,
-              username: SIM_DEFAULT_CREDENTIALS.username,
-              password: SIM_DEFAULT_CREDENTIALS.password,
-            },
-            push: { header: 'X-Api-Key', secret: PUSH_SECRET },
-          },
-          twilio: {
-            accountSid: account.accountSid,
-            authToken: account.authToken,
-            baseUrl: twilio.url,
-            from: DEMO_FROM,
-          },
           rules: [
             {
               id: 'order-shipped',

@@ -1,9 +1,26 @@
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Job } from '../queue/queue.js';
+import type { Database } from '../store/schema.js';
 import { findContactByPhone } from './contacts.js';
-import { type FlowContext, findTenant } from './context.js';
+import { type FlowContext, findTenant, JOB } from './context.js';
 
 const CONTACT_TYPE = 'PX.Objects.CR.Contact';
+
+/** Queues the Activity write for a message, in the caller's transaction; once per message while pending. */
+export function enqueueActivity(
+  context: FlowContext,
+  trx: Transaction<Database>,
+  tenant: string,
+  messageId: string,
+): Promise<string | undefined> {
+  return context.queue.enqueue(trx, {
+    kind: JOB.activity,
+    tenant,
+    payload: { messageId },
+    dedupeKey: `activity:${messageId}`,
+  });
+}
 
 const activityJobSchema = z.object({ messageId: z.string(), update: z.literal('completed').optional() });
 

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Job } from '../queue/queue.js';
 import type { BatchWriter } from '../store/group-commit.js';
+import { enqueueActivity } from './activity.js';
 import { findContactByPhone } from './contacts.js';
 import { type FlowContext, findTenant, JOB } from './context.js';
+import { messageRow } from './message-row.js';
 import { clearOptOut, keywordOf, recordOptOut } from './opt-outs.js';
 
 /** The inbound webhook's parameters we use; Twilio sends more and may add others. */
@@ -30,28 +32,20 @@ export interface InboundIngest {
 export function inboundIngestWriter(context: FlowContext): BatchWriter<InboundIngest, boolean> {
   return async (trx, items) => {
     const now = context.clock.now();
-    const rows = items.map(({ tenant, params }) => ({
-      id: randomUUID(),
-      tenant,
-      direction: 'inbound' as const,
-      to_phone: params.To,
-      from_phone: params.From,
-      body: params.Body,
-      status: 'received',
-      error_code: null,
-      twilio_sid: params.MessageSid,
-      acumatica_id: null,
-      idempotency_key: null,
-      rule_id: null,
-      related_note_id: null,
-      related_type: null,
-      contact_id: null,
-      segments: null,
-      send_after: null,
-      attempt_started_at: null,
-      created_at: now,
-      updated_at: now,
-    }));
+    const rows = items.map(({ tenant, params }) =>
+      messageRow({
+        id: randomUUID(),
+        tenant,
+        direction: 'inbound',
+        to_phone: params.To,
+        from_phone: params.From,
+        body: params.Body,
+        status: 'received',
+        twilio_sid: params.MessageSid,
+        created_at: now,
+        updated_at: now,
+      }),
+    );
     const inserted = await trx
       .insertInto('messages')
       .values(rows)
@@ -110,11 +104,6 @@ export async function runInboundJob(context: FlowContext, job: Job, signal: Abor
       .set({ contact_id: contact?.contactId ?? null, updated_at: context.clock.now() })
       .where('id', '=', messageId)
       .execute();
-    await context.queue.enqueue(trx, {
-      kind: JOB.activity,
-      tenant: tenant.id,
-      payload: { messageId },
-      dedupeKey: `activity:${messageId}`,
-    });
+    await enqueueActivity(context, trx, tenant.id, messageId);
   });
 }

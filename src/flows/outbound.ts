@@ -5,6 +5,7 @@ import type { TenantConfig } from '../config/schema.js';
 import { AcusmsError } from '../errors.js';
 import type { Database, MessageRow } from '../store/schema.js';
 import { type FlowContext, findTenant, JOB } from './context.js';
+import { messageRow } from './message-row.js';
 
 /** Twilio's own limit on `Body` (notes §1.1). */
 export const MAX_BODY_CHARS = 1600;
@@ -70,28 +71,23 @@ export async function acceptSend(
   const now = context.clock.now();
   const inserted = await trx
     .insertInto('messages')
-    .values({
-      id,
-      tenant: input.tenant,
-      direction: 'outbound',
-      to_phone: to,
-      from_phone: tenant?.twilio.sender.type === 'from' ? tenant.twilio.sender.from : null,
-      body,
-      status: 'queued',
-      error_code: null,
-      twilio_sid: null,
-      acumatica_id: null,
-      idempotency_key: key,
-      rule_id: input.ruleId ?? null,
-      related_note_id: input.relate?.noteId ?? null,
-      related_type: input.relate?.type ?? null,
-      contact_id: null,
-      segments: null,
-      send_after: null,
-      attempt_started_at: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(
+      messageRow({
+        id,
+        tenant: input.tenant,
+        direction: 'outbound',
+        to_phone: to,
+        from_phone: tenant?.twilio.sender.type === 'from' ? tenant.twilio.sender.from : null,
+        body,
+        status: 'queued',
+        idempotency_key: key,
+        rule_id: input.ruleId ?? null,
+        related_note_id: input.relate?.noteId ?? null,
+        related_type: input.relate?.type ?? null,
+        created_at: now,
+        updated_at: now,
+      }),
+    )
     .onConflict((oc) => oc.columns(['tenant', 'idempotency_key']).doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0 && key !== null) {

@@ -4,8 +4,9 @@ import type { Job } from '../queue/queue.js';
 import type { Deferral } from '../queue/worker.js';
 import { isOptedOutError, isTwilioApiError } from '../twilio/errors.js';
 import { buildStatusCallbackUrl } from '../twilio/signature.js';
+import { enqueueActivity } from './activity.js';
 import { findContactByPhone } from './contacts.js';
-import { type FlowContext, findTenant, JOB } from './context.js';
+import { type FlowContext, findTenant } from './context.js';
 import { isOptedOut, recordOptOut } from './opt-outs.js';
 import { nextSendTime, recipientTimeZone } from './quiet-hours.js';
 
@@ -88,12 +89,7 @@ export async function runSendJob(
         })
         .where('id', '=', messageId)
         .execute();
-      await context.queue.enqueue(trx, {
-        kind: JOB.activity,
-        tenant: tenant.id,
-        payload: { messageId },
-        dedupeKey: `activity:${messageId}`,
-      });
+      await enqueueActivity(context, trx, tenant.id, messageId);
     });
   } catch (error) {
     if (isOptedOutError(error)) {

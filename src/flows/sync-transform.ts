@@ -1,4 +1,5 @@
 import type { NewMessage } from '../store/schema.js';
+import { messageRow } from './message-row.js';
 import type { SmsRecord } from './ports.js';
 
 /**
@@ -55,7 +56,7 @@ export function toSyncItem(record: SmsRecord, nowMs: number): SyncItem {
  * API lists it where it happened.
  */
 export function toLedgerRow(tenant: string, id: string, item: SyncItem, nowMs: number): NewMessage {
-  return {
+  return messageRow({
     id,
     tenant,
     direction: item.direction,
@@ -65,16 +66,8 @@ export function toLedgerRow(tenant: string, id: string, item: SyncItem, nowMs: n
     status: item.status,
     error_code: item.errorCode,
     twilio_sid: item.sid,
-    acumatica_id: null,
-    idempotency_key: null,
-    rule_id: null,
-    related_note_id: null,
-    related_type: null,
-    contact_id: null,
     segments: item.segments,
-    send_after: null,
-    attempt_started_at: null,
     created_at: item.atMs,
     updated_at: nowMs,
-  };
+  });
 }

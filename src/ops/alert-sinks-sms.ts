@@ -1,7 +1,6 @@
 import type { Config, TwilioConfig } from '../config/schema.js';
-import { createTwilioClient } from '../twilio/client.js';
+import { pacedSenderFor } from '../twilio/client-for-config.js';
 import { isAmbiguousError, isTwilioApiError } from '../twilio/errors.js';
-import { createTwilioPacer } from '../twilio/pacing.js';
 import { sendMessage } from '../twilio/send.js';
 import type { Alert } from './alert.js';
 import { type AlertSink, AlertSinkError } from './alert-sinks.js';
@@ -104,27 +103,12 @@ export function twilioAlertTransport(options: TwilioAlertTransportOptions): SmsA
 
 function makeSender(twilio: TwilioConfig, options: TwilioAlertTransportOptions) {
   const { clock } = options;
-  const client = createTwilioClient({
-    accountSid: twilio.accountSid,
-    auth: twilio.apiKey
-      ? { type: 'apiKey', apiKeySid: twilio.apiKey.sid, apiKeySecret: twilio.apiKey.secret }
-      : { type: 'authToken', authToken: twilio.authToken },
-    baseUrl: twilio.baseUrl,
-    timeoutMs: twilio.requestTimeoutMs,
-    clock,
-  });
-  const pacer = createTwilioPacer({
+  const { client, pacer, sender } = pacedSenderFor(twilio, {
     rateLimits: options.rateLimits,
     semaphores: options.semaphores,
     clock,
-    maxConcurrent: twilio.maxConcurrent,
-    accountKey: twilio.accountSid,
     instanceId: `${options.instanceId}-alerts`,
   });
-  const sender =
-    twilio.sender.type === 'from'
-      ? { from: twilio.sender.from }
-      : { messagingServiceSid: twilio.sender.messagingServiceSid };
   return async (to: string, body: string) => {
     await sendMessage(client, { to, body, ...sender }, { clock, pacing: { pacer, mps: twilio.mps } });
   };

@@ -1,46 +1,19 @@
 import type { TwilioConfig } from '../config/schema.js';
 import type { SmsGateway, SmsRecord } from '../flows/ports.js';
-import type { Clock } from '../ops/clock.js';
-import type { RateLimitStore, SemaphoreStore } from '../ops/rate-limit.js';
-import { createTwilioClient, type TwilioClient } from './client.js';
-import { createTwilioPacer } from './pacing.js';
+import type { TwilioClient } from './client.js';
+import { type PacedSenderOptions, pacedSenderFor } from './client-for-config.js';
 import { parseTwilioDate, type TwilioMessage } from './schemas.js';
 import { countSegments } from './segments.js';
 import { sendMessage } from './send.js';
 
-export interface SmsGatewayOptions {
+export interface SmsGatewayOptions extends PacedSenderOptions {
   twilio: TwilioConfig;
-  rateLimits: RateLimitStore;
-  semaphores: SemaphoreStore;
-  clock: Clock;
-  /** Distinct per process, so concurrency slots of a dead instance expire on their own. */
-  instanceId: string;
 }
 
 /** The flows' `SmsGateway` over the Twilio REST client, the shared pacer and the ambiguity lookup. */
 export function createSmsGateway(options: SmsGatewayOptions): SmsGateway & { client: TwilioClient } {
   const { twilio, clock } = options;
-  const client = createTwilioClient({
-    accountSid: twilio.accountSid,
-    auth: twilio.apiKey
-      ? { type: 'apiKey', apiKeySid: twilio.apiKey.sid, apiKeySecret: twilio.apiKey.secret }
-      : { type: 'authToken', authToken: twilio.authToken },
-    baseUrl: twilio.baseUrl,
-    timeoutMs: twilio.requestTimeoutMs,
-    clock,
-  });
-  const pacer = createTwilioPacer({
-    rateLimits: options.rateLimits,
-    semaphores: options.semaphores,
-    clock,
-    maxConcurrent: twilio.maxConcurrent,
-    accountKey: twilio.accountSid,
-    instanceId: options.instanceId,
-  });
-  const sender =
-    twilio.sender.type === 'from'
-      ? { from: twilio.sender.from }
-      : { messagingServiceSid: twilio.sender.messagingServiceSid };
+  const { client, pacer, sender } = pacedSenderFor(twilio, options);
   return {
     client,
     async listPage(query) {

@@ -7,6 +7,7 @@ import {
   SIM_DEFAULT_CREDENTIALS,
   startAcumaticaSimulator,
 } from '../../src/sim/acumatica/index.js';
+import { simulatedTenant } from '../../src/sim/simulated-tenant.js';
 import { demoAccount, startTwilioSimulator, type TwilioSimulator } from '../../src/sim/twilio/index.js';
 import { silentLogger } from '../helpers/logger.js';
 import type { TestStore } from '../helpers/stores.js';
@@ -70,38 +71,26 @@ export async function startHarness(t: TestStore, options: HarnessOptions = {}): 
     port: 0,
     tenants: [{ name: SIM_DEFAULT_CREDENTIALS.tenant }],
   });
-  const database = t.url;
+  const tenant = simulatedTenant({
+    id: 'acme',
+    acumaticaUrl: acumatica.url,
+    twilioUrl: twilio.url,
+    account,
+    from: FROM,
+    pushSecret: PUSH_SECRET,
+  });
   const config = parseConfigValue(
     {
-      database,
+      database: t.url,
       publicUrl: baseUrl,
       http: { host: '127.0.0.1', port },
       admin: { token: ADMIN_TOKEN },
       ...(options.leaseSeconds ? { queue: { leaseSeconds: options.leaseSeconds } } : {}),
       tenants: [
         {
-          id: 'acme',
-          timezone: 'America/Chicago',
+          ...tenant,
+          twilio: { ...tenant.twilio, mps: 50 },
           quietHours: options.quietHours === undefined ? null : options.quietHours,
-          acumatica: {
-            url: acumatica.url,
-            tenant: SIM_DEFAULT_CREDENTIALS.tenant,
-            auth: {
-              type: 'oauth2',
-              clientId: SIM_DEFAULT_CREDENTIALS.clientId,
-              clientSecret: SIM_DEFAULT_CREDENTIALS.clientSecret,
-              username: SIM_DEFAULT_CREDENTIALS.username,
-              password: SIM_DEFAULT_CREDENTIALS.password,
-            },
-            push: { header: 'X-Api-Key', secret: PUSH_SECRET },
-          },
-          twilio: {
-            accountSid: account.accountSid,
-            authToken: account.authToken,
-            baseUrl: twilio.url,
-            from: FROM,
-            mps: 50,
-          },
           rules: options.rules ?? [shippedRule],
         },
       ],

@@ -9,6 +9,7 @@ import {
   SIM_DEFAULT_CREDENTIALS,
   startAcumaticaSimulator,
 } from '../../src/sim/acumatica/index.js';
+import { simulatedTenant } from '../../src/sim/simulated-tenant.js';
 import { demoAccount, startTwilioSimulator, type TwilioSimulator } from '../../src/sim/twilio/index.js';
 import { silentLogger } from '../helpers/logger.js';
 import type { TestStore } from '../helpers/stores.js';
@@ -52,6 +53,13 @@ export async function startSims(
       },
     ],
   });
+  const base = simulatedTenant({
+    id: 'acme',
+    acumaticaUrl: acumatica.url,
+    twilioUrl: twilio.url,
+    account,
+    from: OUR_NUMBER,
+  });
   const tree: Record<string, unknown> = {
     database: t.url,
     publicUrl: 'http://127.0.0.1:9',
@@ -60,29 +68,10 @@ export async function startSims(
     ...overrides,
     tenants: [
       {
-        id: 'acme',
-        timezone: 'America/Chicago',
+        ...base,
         quietHours: null,
-        acumatica: {
-          url: acumatica.url,
-          tenant: SIM_DEFAULT_CREDENTIALS.tenant,
-          auth: {
-            type: 'oauth2',
-            clientId: SIM_DEFAULT_CREDENTIALS.clientId,
-            clientSecret: SIM_DEFAULT_CREDENTIALS.clientSecret,
-            username: SIM_DEFAULT_CREDENTIALS.username,
-            password: SIM_DEFAULT_CREDENTIALS.password,
-          },
-          maxConcurrent: 4,
-          // 60,000/min is a 1 ms GCRA step; a fractional step fails on PostgreSQL (bigint tat).
-          requestsPerMinute: 60_000,
-        },
-        twilio: {
-          accountSid: account.accountSid,
-          authToken: account.authToken,
-          baseUrl: twilio.url,
-          from: OUR_NUMBER,
-        },
+        // The fractional-step fix is in limits.ts; 60,000/min simply keeps the limiter out of the way.
+        acumatica: { ...base.acumatica, maxConcurrent: 4, requestsPerMinute: 60_000 },
       },
     ],
   };
