@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuthFailure } from './acumatica/auth.js';
 import { createErpGateway } from './acumatica/erp-gateway.js';
 import type { Config, DatabaseConfig } from './config/schema.js';
+import { relinkUnmatched } from './flows/activity.js';
 import { type FlowContext, JOB } from './flows/context.js';
 import { flowHandlers } from './flows/handlers.js';
 import { createIngest } from './flows/ingest.js';
@@ -104,8 +105,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const gateways =
     options.gateways ??
-    httpGateways(config, store, clock, instanceId, logger, (failure) =>
-      alerting.onAcumaticaAuthFailure(failure),
+    httpGateways(
+      config,
+      store,
+      clock,
+      instanceId,
+      logger,
+      (failure) => alerting.onAcumaticaAuthFailure(failure),
+      // Texts from numbers the index did not know get their Activity once it does.
+      (tenant) => relinkUnmatched(context, tenant),
     );
   // Every upstream call feeds the error-rate tracker (error_rate_spike, auth_failure).
   const tracked = alerting.track(gateways);
@@ -236,6 +244,7 @@ function httpGateways(
   instanceId: string,
   logger: Logger,
   onAuthFailure: (failure: AuthFailure) => void,
+  afterPhoneIndexRefresh: (tenant: string) => Promise<number>,
 ): Gateways {
   const rateLimits = sqlRateLimitStore(store);
   const semaphores = sqlSemaphoreStore(store);
@@ -266,7 +275,8 @@ function httpGateways(
       everyMs: tenant.acumatica.phoneIndex.refreshEveryMs,
       async run() {
         const report = await gateway.gateway.phoneIndex.sync();
-        logger.info({ tenant: tenant.id, report }, 'phone index refreshed');
+        const relinked = await afterPhoneIndexRefresh(tenant.id);
+        logger.info({ tenant: tenant.id, report, relinked }, 'phone index refreshed');
       },
     });
   }

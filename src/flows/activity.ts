@@ -49,7 +49,14 @@ export async function runActivityJob(context: FlowContext, job: Job): Promise<vo
     related = { noteId: message.related_note_id, type: message.related_type };
   } else {
     const contact = await findContactByPhone(context.store, tenant.id, phone);
-    if (contact?.noteId) related = { noteId: contact.noteId, type: CONTACT_TYPE };
+    if (contact?.noteId) {
+      related = { noteId: contact.noteId, type: CONTACT_TYPE };
+      await db
+        .updateTable('messages')
+        .set({ contact_id: contact.contactId, updated_at: context.clock.now() })
+        .where('id', '=', messageId)
+        .execute();
+    }
   }
   if (!related) {
     context.logger.info(
@@ -72,4 +79,48 @@ export async function runActivityJob(context: FlowContext, job: Job): Promise<vo
     .set({ acumatica_id: activityId, updated_at: context.clock.now() })
     .where('id', '=', messageId)
     .execute();
+}
+
+/**
+ * Messages kept without an Activity because no contact owned the number yet: once the phone
+ * index knows the number, their Activity is queued (at most `limit` per run). Runs after each
+ * phone-index refresh, so a customer added to Acumatica later gets their earlier texts too.
+ */
+export async function relinkUnmatched(context: FlowContext, tenant: string, limit = 1000): Promise<number> {
+  const { db } = context.store;
+  const unmatched = await db
+    .selectFrom('messages as m')
+    .innerJoin('phone_index as p', (join) =>
+      join
+        .onRef('p.tenant', '=', 'm.tenant')
+        .on((eb) =>
+          eb.or([
+            eb.and([eb('m.direction', '=', 'inbound'), eb(eb.ref('p.phone'), '=', eb.ref('m.from_phone'))]),
+            eb.and([eb('m.direction', '=', 'outbound'), eb(eb.ref('p.phone'), '=', eb.ref('m.to_phone'))]),
+          ]),
+        ),
+    )
+    .select('m.id')
+    .where('m.tenant', '=', tenant)
+    .where('m.acumatica_id', 'is', null)
+    .where('m.twilio_sid', 'is not', null)
+    .where('m.related_note_id', 'is', null)
+    // Set once a contact was found (even if its Activity then failed and was dead-lettered):
+    // only texts that never had a contact are relinked, so a dead letter is not retried here.
+    .where('m.contact_id', 'is', null)
+    .limit(limit)
+    .execute();
+  if (unmatched.length === 0) return 0;
+  const queued = await context.store.db.transaction().execute((trx) =>
+    context.queue.enqueueMany(
+      trx,
+      unmatched.map(({ id }) => ({
+        kind: JOB.activity,
+        tenant,
+        payload: { messageId: id },
+        dedupeKey: `activity:${id}`,
+      })),
+    ),
+  );
+  return queued.filter((id) => id !== undefined).length;
 }

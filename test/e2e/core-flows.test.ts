@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AcumaticaGateway } from '../../src/acumatica/gateway.js';
+import { relinkUnmatched } from '../../src/flows/activity.js';
+import type { ErpGateway } from '../../src/flows/ports.js';
 import { dialects, dialectTitle, type TestStore } from '../helpers/stores.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -219,7 +222,7 @@ for (const dialect of dialects) {
       );
     });
 
-    it('an inbound SMS from an unknown number is kept and listed, without an Activity', async () => {
+    it('an inbound SMS from an unknown number is kept and listed, and linked once the number becomes a contact', async () => {
       h = await startHarness(t);
       await h.twilio.injectInbound({ from: STRANGER, to: FROM, body: 'who is this?' });
       await drained(h);
@@ -227,6 +230,19 @@ for (const dialect of dialects) {
       expect(inbound).toMatchObject([
         { from: STRANGER, body: 'who is this?', acumaticaId: null, status: 'received' },
       ]);
+
+      // The number becomes a contact in Acumatica; the next phone-index refresh links the text.
+      h.acumatica.upsert('Contact', { FirstName: 'Riley', LastName: 'Moss', Phone1: '(312) 555-0199' });
+      const erp = h.app.context.erp('acme') as ErpGateway & { gateway: AcumaticaGateway };
+      await erp.gateway.phoneIndex.sync();
+      expect(await relinkUnmatched(h.app.context, 'acme')).toBe(1);
+      await waitFor(async () => (await messages(h, '&direction=inbound'))[0]?.acumaticaId, {
+        what: 'late Activity',
+      });
+      const sid = String((await messages(h, '&direction=inbound'))[0]?.twilioSid);
+      expect(activitiesFor(h, sid)).toHaveLength(1);
+      await drained(h);
+      expect(await relinkUnmatched(h.app.context, 'acme')).toBe(0);
     });
 
     it('refuses bad webhooks with the right status and stores nothing', async () => {
