@@ -9,7 +9,7 @@ import {
   LoginGuard,
   withTimeout,
 } from './auth.js';
-import { AcumaticaApiError, classifyErrorResponse, isAcumaticaError } from './errors.js';
+import { AcumaticaApiError, isAcumaticaError, responseError } from './errors.js';
 import type { AuthStateStore } from './ports.js';
 
 export interface OAuthOptions {
@@ -176,13 +176,7 @@ export class OAuthAuthenticator implements Authenticator {
     }
     const text = await res.text();
     if (!res.ok) {
-      throw classifyErrorResponse({
-        status: res.status,
-        contentType: res.headers.get('content-type') ?? '',
-        text,
-        retryAfter: res.headers.get('retry-after'),
-        operation,
-      });
+      throw responseError(res, text, operation);
     }
     const token = tokenResponseSchema.safeParse(safeJson(text));
     if (!token.success)

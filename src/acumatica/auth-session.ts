@@ -9,7 +9,7 @@ import {
   withTimeout,
 } from './auth.js';
 import { withSlash } from './auth-oauth.js';
-import { classifyErrorResponse } from './errors.js';
+import { responseError } from './errors.js';
 
 export interface SessionOptions {
   url: string;
@@ -106,13 +106,7 @@ export class SessionAuthenticator implements Authenticator {
     }
     const text = await res.text();
     if (!res.ok) {
-      throw classifyErrorResponse({
-        status: res.status,
-        contentType: res.headers.get('content-type') ?? '',
-        text,
-        retryAfter: res.headers.get('retry-after'),
-        operation,
-      });
+      throw responseError(res, text, operation);
     }
     this.#jar.clear();
     this.#absorb(res.headers);

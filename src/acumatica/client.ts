@@ -9,7 +9,7 @@ import {
 import { type Authenticator, type AuthFailure, fetchFailure, withTimeout } from './auth.js';
 import { OAuthAuthenticator, withSlash } from './auth-oauth.js';
 import { SessionAuthenticator } from './auth-session.js';
-import { AcumaticaApiError, classifyErrorResponse } from './errors.js';
+import { AcumaticaApiError, responseError } from './errors.js';
 import { LicenceLimiter } from './licence-limiter.js';
 import { type AuthStateStore, MemoryAuthStateStore } from './ports.js';
 
@@ -193,13 +193,7 @@ export class AcumaticaClient {
         continue;
       }
       if (!res.ok) {
-        throw classifyErrorResponse({
-          status: res.status,
-          contentType: res.headers.get('content-type') ?? '',
-          text,
-          retryAfter: res.headers.get('retry-after'),
-          operation,
-        });
+        throw responseError(res, text, operation);
       }
       return { status: res.status, headers: res.headers, body: parseBody(text, res, operation) };
     }

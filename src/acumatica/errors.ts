@@ -204,3 +204,14 @@ function parseRetryAfter(header: string | null | undefined): number | undefined 
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
+
+/** The error for a non-2xx `fetch` response whose body was read as `text`. */
+export function responseError(res: Response, text: string, operation: string): AcumaticaApiError {
+  return classifyErrorResponse({
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    text,
+    retryAfter: res.headers.get('retry-after'),
+    operation,
+  });
+}
