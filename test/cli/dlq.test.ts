@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { messageRow } from '../../src/flows/message-row.js';
 import { ManualClock } from '../../src/ops/clock.js';
 import { Queue } from '../../src/queue/queue.js';
 import { dialects, dialectTitle, type TestStore } from '../helpers/stores.js';
@@ -29,28 +30,19 @@ for (const dialect of dialects) {
       const messageId = randomUUID();
       await t.store.db
         .insertInto('messages')
-        .values({
-          id: messageId,
-          tenant,
-          direction: 'outbound',
-          to_phone: '+13125550101',
-          from_phone: null,
-          body: 'Hi',
-          status: 'dead',
-          error_code: 20003,
-          twilio_sid: null,
-          acumatica_id: null,
-          idempotency_key: null,
-          rule_id: null,
-          related_note_id: null,
-          related_type: null,
-          contact_id: null,
-          segments: null,
-          send_after: null,
-          attempt_started_at: null,
-          created_at: at,
-          updated_at: at,
-        })
+        .values(
+          messageRow({
+            id: messageId,
+            tenant,
+            direction: 'outbound',
+            to_phone: '+13125550101',
+            body: 'Hi',
+            status: 'dead',
+            error_code: 20003,
+            created_at: at,
+            updated_at: at,
+          }),
+        )
         .execute();
       clock.set(at);
       const id = await queue.deadLetter(t.store.db, {

@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import type { FlowContext } from '../../src/flows/context.js';
+import { messageRow } from '../../src/flows/message-row.js';
 import { registerAdminRoutes } from '../../src/http/admin-routes.js';
 import { buildServer } from '../../src/http/server.js';
 import { ManualClock } from '../../src/ops/clock.js';
@@ -101,29 +102,21 @@ for (const dialect of dialects) {
       const at = overrides.created_at ?? clock.now();
       await t.store.db
         .insertInto('messages')
-        .values({
-          id,
-          tenant: 'acme',
-          direction: 'outbound',
-          to_phone: '+13125550142',
-          from_phone: '+13125550100',
-          body: `message ${seq}`,
-          status: 'delivered',
-          error_code: null,
-          twilio_sid: null,
-          acumatica_id: null,
-          idempotency_key: null,
-          rule_id: null,
-          related_note_id: null,
-          related_type: null,
-          contact_id: null,
-          segments: 1,
-          send_after: null,
-          attempt_started_at: null,
-          updated_at: at,
-          ...overrides,
-          created_at: at,
-        })
+        .values(
+          messageRow({
+            id,
+            tenant: 'acme',
+            direction: 'outbound',
+            to_phone: '+13125550142',
+            from_phone: '+13125550100',
+            body: `message ${seq}`,
+            status: 'delivered',
+            segments: 1,
+            updated_at: at,
+            ...overrides,
+            created_at: at,
+          }),
+        )
         .execute();
       return id;
     }
